@@ -1,0 +1,12 @@
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { idempotencyKey, submitWebCase } from '../../shared/app/channels.ts';
+import { webSubmission } from '../../shared/domain/schemas.ts';
+import { httpHandler } from '../../shared/http/handler.ts';
+import { intakeResponse } from '../../shared/http/intake-response.ts';
+
+const deps = appDeps();
+
+/** `POST /v1/cases`: the citizen web form. */
+export const handler = httpHandler({ access: 'public', body: webSubmission }, async ({ body, headers, now }) =>
+  intakeResponse(await submitWebCase(deps, body, idempotencyKey(headers['idempotency-key']), now)),
+);

@@ -1,0 +1,14 @@
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { idempotencyKey, logHotlineCall } from '../../shared/app/channels.ts';
+import { hotlineCall } from '../../shared/domain/schemas.ts';
+import { httpHandler, requireActor } from '../../shared/http/handler.ts';
+import { intakeResponse } from '../../shared/http/intake-response.ts';
+
+const deps = appDeps();
+
+/** `POST /v1/hotline/calls`: an operator logs a call. */
+export const handler = httpHandler({ access: 'jwt', roles: ['operator'], body: hotlineCall }, async (req) =>
+  intakeResponse(
+    await logHotlineCall(deps, req.body, idempotencyKey(req.headers['idempotency-key']), requireActor(req), req.now),
+  ),
+);

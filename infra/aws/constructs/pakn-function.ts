@@ -1,0 +1,197 @@
+/**
+ * The house defaults for every PAKN Lambda function, in one place (style.md: "a construct with the
+ * house defaults"). A stack only says which `functions/<fn>/handler.ts` to run and what it may touch.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+
+/** Repository root: `infra/aws/constructs/` is three levels down. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Functions that send mail and so get `ses:SendEmail` on the configured identity. A function whose
+ * name ends with one of these (e.g. a `vpcp-case-submit` variant) is treated the same, so a new
+ * channel reusing an intake flow does not silently lose its acknowledgement mail.
+ */
+export const MAILING_FUNCTIONS = ['case-submit', 'hotline-call', 'deadline-scan'] as const;
+
+/** Whether `fn` sends mail (see {@link MAILING_FUNCTIONS}). */
+export const sendsMail = (fn: string): boolean => MAILING_FUNCTIONS.some((m) => fn.endsWith(m));
+
+/** Settings every function shares; built once per stack and handed to each {@link PaknFunction}. */
+export interface PaknFunctionEnv {
+  /** Sender address of outgoing mail. */
+  mailFrom: string;
+  /** Base URL for links in mail (the tracking page lives under it). */
+  publicBaseUrl: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  /** Powertools-style level, as `shared/config.ts` reads `LOG_LEVEL`. */
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+// Lambda drops application log lines below this level before they are stored (and billed).
+const LAMBDA_LOG_LEVEL: Record<LogLevel, ApplicationLogLevel> = {
+  debug: ApplicationLogLevel.DEBUG,
+  info: ApplicationLogLevel.INFO,
+  warn: ApplicationLogLevel.WARN,
+  error: ApplicationLogLevel.ERROR,
+};
+
+export interface PaknFunctionProps {
+  /** Folder name under `functions/`; also the function's logical name. */
+  fn: string;
+  env: PaknFunctionEnv;
+  /**
+   * The root holding `functions/`, `package-lock.json` and `tsconfig.json`; defaults to this
+   * repository. Template tests point it at a copy with stub handlers.
+   */
+  projectRoot?: string;
+  /** API handlers answer within API Gateway's 30 s; scheduled jobs get longer. */
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention?: RetentionDays;
+}
+
+export type TableAccess = 'read' | 'readwrite';
+
+// Only what the store adapter calls: no Scan (every read goes by key or index), no transactions
+// (dynalite has none, so the design uses none), no table management.
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+// DynamoDB calls KMS on the caller's behalf; spelled out rather than `kms:GenerateDataKey*` so
+// that no statement carries a wildcard action.
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+
+/**
+ * A `NodejsFunction` for `functions/<fn>/handler.ts` with the house defaults: Node.js 22 on arm64,
+ * an ESM bundle with the AWS SDK inside, source maps, JSON logs into its own log group, and a role
+ * that starts with nothing but writing those logs.
+ */
+export class PaknFunction extends NodejsFunction {
+  readonly fn: string;
+
+  constructor(scope: Construct, id: string, props: PaknFunctionProps) {
+    const root = props.projectRoot ?? PROJECT_ROOT;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      // Logs carry the audit trail of who did what to a citizen's case: keep them past a teardown.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An own role instead of the default one, which attaches AWSLambdaBasicExecutionRole (log
+    // permissions on every log group of the account).
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `PAKN ${props.fn}`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
+    super(scope, id, {
+      entry: join(root, 'functions', props.fn, 'handler.ts'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: LAMBDA_LOG_LEVEL[props.env.logLevel],
+      systemLogLevelV2: SystemLogLevel.WARN,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      projectRoot: root,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call require(); ESM output has none.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Bundling the SDK pins the version we test against instead of the runtime's own copy.
+        bundleAwsSDK: true,
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Vietnamese texts stay readable (and smaller) instead of \u escapes. Passed as a raw flag: this
+        // aws-cdk-lib accepts `charset` but leaves it out of the esbuild command.
+        esbuildArgs: { '--charset': 'utf8' },
+        tsconfig: join(root, 'tsconfig.json'),
+      },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        MAIL_FROM: props.env.mailFrom,
+        PUBLIC_BASE_URL: props.env.publicBaseUrl,
+        JWT_ISSUER: props.env.jwtIssuer,
+        JWT_AUDIENCE: props.env.jwtAudience,
+        LOG_LEVEL: props.env.logLevel,
+        POWERTOOLS_SERVICE_NAME: `pakn-${props.fn}`,
+      },
+      description: `PAKN ${props.fn}`,
+    });
+    this.fn = props.fn;
+    NagSuppressions.addResourceSuppressions(this, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is the runtime architecture.md pins: the same handlers run and are tested on the local Node 20 ' +
+          'stack, so moving Lambda to Node.js 24 is a deliberate upgrade, not something to follow by default.',
+      },
+    ]);
+  }
+
+  /**
+   * Lets the function use the case table and sets `TABLE_NAME`. Grants only the item actions the
+   * access level needs, on the table and the named indexes (no `index/*`), and the table key only
+   * through DynamoDB.
+   */
+  bindTable(table: ITable, key: IKey, indexNames: readonly string[], access: TableAccess): void {
+    const write = access === 'readwrite';
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: write ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
+        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS,
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    this.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
+  /** Lets the function send mail from `identityArn` (an SES domain or address identity). */
+  allowMail(identityArn: string): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [identityArn],
+      }),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The HTTP API contract as data: every route, the function that serves it and how it is protected.
+ * The CDK api stack and the local server are both built from this one table, so a route exists in
+ * both or in neither.
+ */
+import type { Role } from '../shared/domain/actor.ts';
+
+/**
+ * - `public`: no token.
+ * - `jwt`: the API's JWT authorizer must accept the token; `roles` further limit who may call.
+ * - `optional-jwt`: public, but a bearer token, when sent, is verified by the handler and widens
+ *   the view (`GET /v1/cases/{code}`: public view vs. full view).
+ * - `hmac`: machine endpoint, the handler checks the request signature.
+ */
+export type Access = 'public' | 'jwt' | 'optional-jwt' | 'hmac';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path syntax: `/v1/cases/{code}`. */
+  path: string;
+  /** Folder under `functions/` holding `handler.ts`. */
+  fn: string;
+  access: Access;
+  roles?: Role[];
+}
+
+export const ROUTES: RouteSpec[] = [
+  { method: 'GET', path: '/v1/categories', fn: 'categories-list', access: 'public' },
+  { method: 'GET', path: '/v1/agencies', fn: 'agencies-list', access: 'public' },
+  { method: 'POST', path: '/v1/cases', fn: 'case-submit', access: 'public' },
+  { method: 'GET', path: '/v1/cases/{code}', fn: 'case-get', access: 'optional-jwt' },
+  { method: 'POST', path: '/v1/hotline/calls', fn: 'hotline-call', access: 'jwt', roles: ['operator'] },
+  { method: 'POST', path: '/v1/cases/{code}/classify', fn: 'case-classify', access: 'jwt', roles: ['coordinator'] },
+  { method: 'POST', path: '/v1/cases/{code}/reject', fn: 'case-reject', access: 'jwt', roles: ['coordinator'] },
+  { method: 'POST', path: '/v1/cases/{code}/merge', fn: 'case-merge', access: 'jwt', roles: ['coordinator'] },
+  {
+    method: 'POST',
+    path: '/v1/cases/{code}/extension/decision',
+    fn: 'case-extension-decision',
+    access: 'jwt',
+    roles: ['coordinator'],
+  },
+  { method: 'GET', path: '/v1/agency/cases', fn: 'agency-cases', access: 'jwt', roles: ['officer'] },
+  { method: 'POST', path: '/v1/cases/{code}/accept', fn: 'case-accept', access: 'jwt', roles: ['officer'] },
+  { method: 'POST', path: '/v1/cases/{code}/return', fn: 'case-return', access: 'jwt', roles: ['officer'] },
+  { method: 'POST', path: '/v1/cases/{code}/extension', fn: 'case-extension', access: 'jwt', roles: ['officer'] },
+  { method: 'POST', path: '/v1/cases/{code}/resolve', fn: 'case-resolve', access: 'jwt', roles: ['officer'] },
+];
+
+/** Scheduled functions: EventBridge Scheduler on AWS, the local scheduler and `POST /dev/jobs/{name}` locally. */
+export interface JobSpec {
+  fn: string;
+  /** EventBridge schedule expression. */
+  schedule: string;
+}
+
+export const JOBS: JobSpec[] = [];

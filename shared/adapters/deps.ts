@@ -1,0 +1,35 @@
+/**
+ * Adapters wired to the ports, built once per cold start (module scope) from the environment.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AppDeps } from '../app/context.ts';
+import { config } from '../config.ts';
+import { DynamoStore, documentClient } from './dynamo-store.ts';
+import { SesMailer, sesClient } from './ses-mailer.ts';
+
+let deps: AppDeps | undefined;
+
+export function appDeps(): AppDeps {
+  if (deps) return deps;
+  const cfg = config();
+  const store = new DynamoStore(
+    documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
+    cfg.TABLE_NAME,
+  );
+  deps = {
+    cases: store,
+    reference: store,
+    mailer: new SesMailer(
+      sesClient({ region: cfg.AWS_REGION, ...(cfg.SES_ENDPOINT ? { endpoint: cfg.SES_ENDPOINT } : {}) }),
+      cfg.MAIL_FROM,
+    ),
+    random: (n) => randomBytes(n),
+    settings: { provinceCode: cfg.PROVINCE_CODE, publicBaseUrl: cfg.PUBLIC_BASE_URL },
+  };
+  return deps;
+}
+
+/** The local stack and tests rebuild the adapters after changing the environment. */
+export function resetDeps(): void {
+  deps = undefined;
+}

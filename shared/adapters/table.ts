@@ -1,0 +1,168 @@
+/**
+ * The one DynamoDB table: key names, indexes and key builders. The adapter, the local stack and the
+ * CDK stack all read these constants so the three can never disagree on the layout.
+ *
+ * Items:
+ * - case:    pk=CASE#<code>  sk=CASE    Case attributes + derived index attributes below
+ * - intake:  pk=<IntakeKey.key> (IDEM#… / EXT#VPCP#…)  sk=INTAKE  requestHash, code, receivedAt
+ * - ref:     pk=REF#<kind>   sk=<id>    value, version, changes
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { type Case, currentDeadline } from '../domain/case.ts';
+
+export const PK = 'pk';
+export const SK = 'sk';
+
+export const CASE_SK = 'CASE';
+export const INTAKE_SK = 'INTAKE';
+
+/**
+ * Sparse deadline index. Only cases with a running clock carry its keys, so the deadline sweep reads
+ * what is due and nothing else. The partition is sharded so one hot `DUE` key does not take all writes.
+ */
+export const DUE_INDEX = 'due';
+export const DUE_PK = 'gsi1pk';
+export const DUE_SK = 'gsi1sk';
+/**
+ * Projected next to the keys: the sweep needs only the code and the deadline, and reading them as
+ * attributes (rather than parsing the sort key) returns `dueAt` exactly as the case holds it.
+ */
+export const DUE_AT = 'dueAt';
+export const DUE_PROJECTED = ['code', DUE_AT] as const;
+
+/** Agency queue: `<status>#<dueAt or ~>#<code>`, so a status is a key prefix and no-deadline sorts last. */
+export const AGENCY_INDEX = 'agency';
+export const AGENCY_PK = 'gsi2pk';
+export const AGENCY_SK = 'gsi2sk';
+export const NO_DEADLINE = '~';
+
+/** Period index: one partition per month (in +07:00), sorted by receipt time. */
+export const PERIOD_INDEX = 'period';
+export const PERIOD_PK = 'gsi3pk';
+export const PERIOD_SK = 'gsi3sk';
+
+export const DUE_SHARDS = 8;
+
+/** Attributes that exist only for the table's sake; a clean `Case` never carries them. */
+export const TABLE_ATTRIBUTES: readonly string[] = [
+  PK,
+  SK,
+  DUE_PK,
+  DUE_SK,
+  DUE_AT,
+  AGENCY_PK,
+  AGENCY_SK,
+  PERIOD_PK,
+  PERIOD_SK,
+];
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const caseKey = (code: string): ItemKey => ({ pk: `CASE#${code}`, sk: CASE_SK });
+export const intakeItemKey = (key: string): ItemKey => ({ pk: key, sk: INTAKE_SK });
+export const referenceKey = (kind: string, id: string): ItemKey => ({ pk: `REF#${kind}`, sk: id });
+export const referencePartition = (kind: string): string => `REF#${kind}`;
+
+/** FNV-1a (32 bit): stable across runtimes and releases, unlike anything keyed on a JS engine's hash. */
+export function dueShard(code: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < code.length; i++) {
+    h ^= code.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % DUE_SHARDS;
+}
+
+export const duePartition = (shard: number): string => `DUE#${shard}`;
+export const agencyPartition = (agencyId: string): string => `AGENCY#${agencyId}`;
+export const periodPartition = (month: string): string => `RECV#${month}`;
+
+const VN_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/**
+ * The instant as fixed-width ISO in +07:00 (`YYYY-MM-DDTHH:mm:ss.sss+07:00`). Sort keys use this form
+ * so that inputs written with `Z`, another offset or without milliseconds still sort by time.
+ */
+export function vnInstant(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) throw new RangeError(`not an ISO instant: ${JSON.stringify(iso)}`);
+  return `${new Date(t + VN_OFFSET_MS).toISOString().slice(0, 23)}+07:00`;
+}
+
+/** `yyyy-mm` of the instant in +07:00. */
+export const vnMonth = (iso: string): string => vnInstant(iso).slice(0, 7);
+
+/** The month after `yyyy-mm`. */
+export function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
+}
+
+export type IndexAttributes = Record<string, string>;
+
+/**
+ * Index attributes derived from the case. A write puts the whole item, so an attribute that no
+ * longer applies (a final case's due keys, a removed agency) is dropped simply by not returning it.
+ */
+export function indexAttributes(c: Case): IndexAttributes {
+  const attrs: IndexAttributes = {};
+  const deadline = currentDeadline(c);
+  const dueKey = deadline && vnInstant(deadline.dueAt);
+  if (deadline && dueKey) {
+    attrs[DUE_PK] = duePartition(dueShard(c.code));
+    attrs[DUE_SK] = `${dueKey}#${c.code}`;
+    attrs[DUE_AT] = deadline.dueAt;
+  }
+  if (c.agencyId) {
+    attrs[AGENCY_PK] = agencyPartition(c.agencyId);
+    attrs[AGENCY_SK] = `${c.status}#${dueKey ?? NO_DEADLINE}#${c.code}`;
+  }
+  const received = vnInstant(c.receivedAt);
+  attrs[PERIOD_PK] = periodPartition(received.slice(0, 7));
+  attrs[PERIOD_SK] = `${received}#${c.code}`;
+  return attrs;
+}
+
+/** Table definition for dynalite / DynamoDB Local (the CDK stack declares the same from these constants). */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const s = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [PK, SK, DUE_PK, DUE_SK, AGENCY_PK, AGENCY_SK, PERIOD_PK, PERIOD_SK].map(s),
+    KeySchema: [
+      { AttributeName: PK, KeyType: 'HASH' },
+      { AttributeName: SK, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: DUE_INDEX,
+        KeySchema: [
+          { AttributeName: DUE_PK, KeyType: 'HASH' },
+          { AttributeName: DUE_SK, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DUE_PROJECTED] },
+      },
+      {
+        IndexName: AGENCY_INDEX,
+        KeySchema: [
+          { AttributeName: AGENCY_PK, KeyType: 'HASH' },
+          { AttributeName: AGENCY_SK, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: PERIOD_INDEX,
+        KeySchema: [
+          { AttributeName: PERIOD_PK, KeyType: 'HASH' },
+          { AttributeName: PERIOD_SK, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Ports: what the use cases need from the outside world. Adapters in `shared/adapters/` implement
+ * them for DynamoDB and SES; tests may use the same adapters against dynalite / DynamoDB Local.
+ */
+import type { Case, CaseStatus } from '../domain/case.ts';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+/** Pointer written before a case is created, so a retried intake finds the same case. */
+export interface IntakeKey {
+  /** `IDEM#<Idempotency-Key>` or `EXT#VPCP#<mã PAKN>`. */
+  key: string;
+  /** SHA-256 of the normalised request: the same key with another body is refused. */
+  requestHash: string;
+  code: string;
+  receivedAt: string;
+}
+
+export interface DueEntry {
+  code: string;
+  /** Deadline of the running step (ISO, +07:00). */
+  dueAt: string;
+}
+
+export interface CaseStore {
+  /** Store a new case (version 1). Throws `CodeTaken` when the code exists. */
+  create(c: Case): Promise<void>;
+  get(code: string): Promise<Case | undefined>;
+  /**
+   * Replace the case if the stored version is `next.version - 1`, else throw `VersionConflict`.
+   * The change and its history entries are one conditional write.
+   */
+  save(next: Case): Promise<void>;
+  /** Write the pointer if absent; otherwise return the one already there. */
+  claimIntakeKey(k: IntakeKey): Promise<{ claimed: true } | { claimed: false; existing: IntakeKey }>;
+  /** Move a pointer to another code (only after its first code collided with another case). */
+  repointIntakeKey(key: string, fromCode: string, toCode: string): Promise<void>;
+  /** Open cases whose running step is due at or before `until`, earliest first (sparse due index). */
+  listDue(until: string): Promise<DueEntry[]>;
+  /** An agency's queue, optionally one status, earliest deadline first. */
+  listByAgency(agencyId: string, opts?: { status?: CaseStatus; cursor?: string; limit?: number }): Promise<Page<Case>>;
+  /** Cases received in [from, to) (ISO instants), by the period index, oldest first. */
+  listReceived(from: string, to: string, opts?: { cursor?: string; limit?: number }): Promise<Page<Case>>;
+}
+
+export const REFERENCE_KINDS = [
+  'agencies',
+  'categories',
+  'localities',
+  'routing-rules',
+  'sla-policy',
+  'calendar',
+] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+export interface ReferenceChange {
+  at: string;
+  actor: string;
+  before?: unknown;
+  after: unknown;
+}
+
+export interface ReferenceItem<T> {
+  kind: ReferenceKind;
+  id: string;
+  value: T;
+  version: number;
+  changes: ReferenceChange[];
+}
+
+/** Directory, categories, rules, policies and calendar overrides, as versioned items. */
+export interface ReferenceStore {
+  listReference<T>(kind: ReferenceKind): Promise<ReferenceItem<T>[]>;
+  getReference<T>(kind: ReferenceKind, id: string): Promise<ReferenceItem<T> | undefined>;
+  /**
+   * Create (`expectedVersion` 0) or replace (the stored version must equal `expectedVersion`) and
+   * record who changed what, before and after, in the same write. Throws `VersionConflict`.
+   */
+  putReference<T>(
+    kind: ReferenceKind,
+    id: string,
+    value: T,
+    expectedVersion: number,
+    actor: string,
+    at: string,
+  ): Promise<ReferenceItem<T>>;
+}
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+}

@@ -1,0 +1,43 @@
+/**
+ * How a case is shown. The public view is built field by field from an allow-list: a submitter's
+ * name, phone, email or address, internal notes and unpublished answers can never leak into it.
+ */
+import { type Case, currentDeadline, isOverdue } from '../domain/case.ts';
+import type { Agency } from '../domain/directory.ts';
+
+export function fullView(c: Case, now: Date) {
+  const { intakeKey: _k, outbox, sourcePayload: _p, escalationLevel: _e, returnCount: _r, ...rest } = c;
+  return {
+    ...rest,
+    dueAt: currentDeadline(c)?.dueAt,
+    overdue: isOverdue(c, now),
+    mails: outbox.map(({ id, template, status, attempts, sentAt, lastError }) => ({
+      id,
+      template,
+      status,
+      attempts,
+      sentAt,
+      lastError,
+    })),
+  };
+}
+
+export function publicView(c: Case, agencies: Agency[], now: Date) {
+  const agency = c.agencyId ? agencies.find((a) => a.id === c.agencyId) : undefined;
+  return {
+    code: c.code,
+    status: c.status,
+    kind: c.kind,
+    categoryCode: c.categoryCode,
+    agency: agency
+      ? { id: agency.id, name: agency.name }
+      : c.agencyId
+        ? { id: c.agencyId, name: c.agencyId }
+        : undefined,
+    receivedAt: c.receivedAt,
+    dueAt: currentDeadline(c)?.dueAt,
+    overdue: isOverdue(c, now),
+    answer: c.published && c.answer ? { text: c.answer.text, at: c.answer.at } : undefined,
+    history: c.history.filter((h) => h.public).map((h) => ({ action: h.action, at: h.at })),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The environment, parsed once with zod at start-up: a missing or malformed setting fails loudly
+ * at cold start instead of deep inside a request.
+ */
+import { z } from 'zod';
+
+const schema = z.object({
+  TABLE_NAME: z.string().min(1).default('pakn'),
+  AWS_REGION: z.string().min(1).default('ap-southeast-1'),
+  /** Local stack and tests only: dynalite / DynamoDB Local. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Local stack and tests only: aws-ses-v2-local. */
+  SES_ENDPOINT: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('Hệ thống PAKN tỉnh Quảng Ngãi <pakn@quangngai.example>'),
+  /** Where citizens open the tracking page; used in mails. */
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
+  PROVINCE_CODE: z
+    .string()
+    .regex(/^[A-Z]{2,5}$/)
+    .default('QNG'),
+  /** Token verification: Cognito issuer + JWKS on AWS; a shared secret (HS256) locally. */
+  JWT_ISSUER: z.string().min(1).default('pakn-local'),
+  JWT_AUDIENCE: z.string().min(1).default('pakn'),
+  JWT_LOCAL_SECRET: z.string().min(16).optional(),
+  VPCP_HMAC_SECRET: z.string().min(16).optional(),
+  /** Public POSTs per client per minute; 0 turns the limit off. */
+  PAKN_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= schema.parse(process.env);
+  return cached;
+}
+
+/** Tests and the local stack change the environment between runs. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * zod schemas for every input the system accepts. Text is normalised to Unicode NFC and trimmed
+ * (Vietnamese typed with different keyboards/IMEs must compare equal); nothing is stripped
+ * silently: control characters or over-long text are refused with a message naming the field.
+ * Messages are Vietnamese: they are shown to citizens and staff.
+ */
+import { z } from 'zod';
+import { CONTENT_TYPES, KINDS, PRIORITIES } from './case.ts';
+import { CODE_PATTERN } from './code.ts';
+
+export const LIMITS = { title: 200, content: 10_000, name: 200, address: 500, reason: 2_000, answer: 10_000 } as const;
+
+// C0 controls other than tab/newline/carriage return, DEL, C1 controls, and lone surrogates.
+const FORBIDDEN_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Trimmed NFC text of 1..max characters with no control characters. */
+export const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label}: phải là chuỗi ký tự.` })
+    .refine((s) => !FORBIDDEN_CHARS.test(s), { message: `${label}: có ký tự điều khiển hoặc ký tự không hợp lệ.` })
+    .transform((s) => s.normalize('NFC').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, { error: `${label}: không được để trống.` })
+        .max(max, { error: `${label}: tối đa ${max} ký tự.` }),
+    );
+
+/** Vietnamese phone: mobile 0[35789]xxxxxxxx, landline 02xxxxxxxxx, or the +84 form; spaces/dots/dashes allowed. */
+export const phone = z
+  .string({ error: 'Số điện thoại: phải là chuỗi ký tự.' })
+  .max(20, { error: 'Số điện thoại không hợp lệ.' })
+  .transform((s) => s.replace(/[\s.-]/g, ''))
+  .refine((s) => /^(?:\+84|0)(?:[35789]\d{8}|2\d{9})$/.test(s), {
+    message: 'Số điện thoại không hợp lệ (ví dụ: 0912345678 hoặc +84912345678).',
+  })
+  .transform((s) => (s.startsWith('+84') ? `0${s.slice(3)}` : s));
+
+export const email = z
+  .string({ error: 'Email: phải là chuỗi ký tự.' })
+  .trim()
+  .max(254, { error: 'Email quá dài.' })
+  .pipe(z.email({ error: 'Địa chỉ email không hợp lệ.' }))
+  .transform((s) => s.toLowerCase());
+
+const refCode = (label: string) =>
+  z
+    .string({ error: `${label}: phải là chuỗi ký tự.` })
+    .regex(/^[A-Za-z0-9._-]{1,40}$/, { error: `${label}: mã không hợp lệ.` });
+
+export const categoryCode = refCode('Lĩnh vực');
+export const agencyId = refCode('Cơ quan');
+export const localityCode = refCode('Địa bàn (mã đơn vị hành chính)');
+export const procedureCode = refCode('Mã thủ tục hành chính');
+export const caseCode = z.string().regex(CODE_PATTERN, { error: 'Mã phản ánh, kiến nghị không hợp lệ.' });
+
+const kind = z.enum(KINDS, { error: 'Loại: chọn "phan_anh" (phản ánh) hoặc "kien_nghi" (kiến nghị).' });
+const contentType = z.enum(CONTENT_TYPES, { error: 'Nội dung: chọn "hanh_vi" hoặc "quy_dinh".' });
+const priority = z.enum(PRIORITIES, { error: 'Độ khẩn: chọn "normal" hoặc "khan".' });
+
+/** ISO 8601 instant with an explicit offset (or Z). */
+export const instant = (label: string) =>
+  z
+    .string({ error: `${label}: phải là thời điểm ISO 8601.` })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+      error: `${label}: phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-02-13T09:00:00+07:00.`,
+    })
+    .refine((s) => !Number.isNaN(Date.parse(s)), { message: `${label}: thời điểm không tồn tại.` })
+    .transform((s) => new Date(s));
+
+/**
+ * The sender (NĐ 20/2008 Đ.7): name, address, and a way to answer — phone or email. An anonymous
+ * PAKN is not received.
+ */
+export const submitter = z
+  .strictObject(
+    {
+      name: text('Họ và tên', LIMITS.name),
+      address: text('Địa chỉ', LIMITS.address),
+      phone: phone.optional(),
+      email: email.optional(),
+      organization: text('Tổ chức', LIMITS.name).optional(),
+    },
+    { error: 'Thông tin người gửi: bắt buộc (họ tên, địa chỉ, số điện thoại hoặc email).' },
+  )
+  .refine((s) => s.phone !== undefined || s.email !== undefined, {
+    message: 'Cần ít nhất số điện thoại hoặc email để cơ quan trả lời.',
+    path: ['phone'],
+  });
+
+/** `POST /v1/cases` — the citizen web form. */
+export const webSubmission = z.strictObject({
+  kind,
+  title: text('Tiêu đề', LIMITS.title),
+  content: text('Nội dung', LIMITS.content),
+  categoryCode: categoryCode.optional(),
+  procedureCode: procedureCode.optional(),
+  localityCode: localityCode.optional(),
+  submitter,
+  consent: z.literal(true, {
+    error: 'Cần đồng ý cho cơ quan nhà nước sử dụng thông tin để xử lý phản ánh, kiến nghị.',
+  }),
+  /** Honeypot: a field people never see; bots fill it. */
+  website: z.string().max(0, { error: 'Yêu cầu không hợp lệ.' }).optional(),
+});
+export type WebSubmission = z.infer<typeof webSubmission>;
+
+/** `POST /v1/hotline/calls` — an operator's faithful record of a call (Đ.7 k2). */
+export const hotlineCall = z.strictObject({
+  calledAt: instant('Thời điểm cuộc gọi'),
+  caller: z.strictObject(
+    {
+      name: text('Họ và tên người gọi', LIMITS.name),
+      phone,
+      address: text('Địa chỉ người gọi', LIMITS.address).optional(),
+    },
+    { error: 'Thông tin người gọi: bắt buộc (họ tên, số điện thoại).' },
+  ),
+  content: text('Nội dung cuộc gọi', LIMITS.content),
+  title: text('Tiêu đề', LIMITS.title).optional(),
+  kind: kind.optional(),
+  categoryCode: categoryCode.optional(),
+  localityCode: localityCode.optional(),
+  resolvedOnCall: z.strictObject({ answer: text('Nội dung trả lời', LIMITS.answer) }).optional(),
+});
+export type HotlineCall = z.infer<typeof hotlineCall>;
+
+/** The national system's item, in its own vocabulary (architecture.md, "VPCP"). */
+export const vpcpItem = z.strictObject({
+  maPakn: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'maPakn: mã PAKN không hợp lệ.' }),
+  tieuDe: text('tieuDe', LIMITS.title),
+  noiDung: text('noiDung', LIMITS.content),
+  linhVuc: categoryCode.optional(),
+  donViTiepNhan: z.string().max(200).optional(),
+  nguoiGui: z
+    .strictObject({
+      hoTen: text('nguoiGui.hoTen', LIMITS.name),
+      diaChi: text('nguoiGui.diaChi', LIMITS.address),
+      dienThoai: phone.optional(),
+      email: email.optional(),
+    })
+    .refine((s) => s.dienThoai !== undefined || s.email !== undefined, {
+      message: 'Cần số điện thoại hoặc email của người gửi.',
+      path: ['dienThoai'],
+    }),
+  ngayGui: instant('ngayGui'),
+  dinhKem: z
+    .array(z.strictObject({ ten: text('dinhKem.ten', 255), url: z.url({ error: 'dinhKem.url: không hợp lệ.' }) }))
+    .max(20)
+    .optional(),
+});
+export type VpcpItem = z.infer<typeof vpcpItem>;
+
+export const classifyInput = z.strictObject({
+  kind,
+  contentType,
+  categoryCode,
+  agencyId: agencyId.optional(),
+  priority: priority.optional(),
+});
+export const reasonInput = z.strictObject({ reason: text('Lý do', LIMITS.reason) });
+export const mergeInput = z.strictObject({ intoCode: caseCode });
+export const extensionRequest = z.strictObject({
+  workingDays: z.int({ error: 'Số ngày gia hạn: số nguyên.' }).min(1).max(60),
+  reason: text('Lý do gia hạn', LIMITS.reason),
+});
+export const extensionDecision = z.strictObject({
+  approve: z.boolean({ error: 'approve: true hoặc false.' }),
+  workingDays: z.int().min(1).max(60).optional(),
+  note: text('Ghi chú', LIMITS.reason).optional(),
+});
+export const resolveInput = z.strictObject({
+  answer: text('Nội dung trả lời', LIMITS.answer),
+  publish: z.boolean({ error: 'publish: true hoặc false.' }),
+  internalNote: text('Ghi chú nội bộ', LIMITS.reason).optional(),
+});
+export const emptyInput = z.strictObject({});

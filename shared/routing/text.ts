@@ -1,0 +1,280 @@
+/**
+ * Vietnamese text normalisation for routing: NFC, lower case, diacritics folding, syllable
+ * tokens, bigrams, abbreviation expansion and typo tolerance. Pure functions, no I/O.
+ *
+ * Everything the models compare is in the *folded* form (no tone or vowel marks, đ → d), because
+ * citizens often type without diacritics (phone keyboards, old SMS habits) and the same words must
+ * match either way.
+ */
+
+/** NFC, lower case, single spaces. The form shown to people and kept for display. */
+export function normalize(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+/** Diacritics-free form of {@link normalize}: "Đất đai" → "dat dai". */
+export function fold(text: string): string {
+  // NFD splits a precomposed letter into base + combining marks, which are then dropped;
+  // đ has no decomposition, so it is mapped by hand.
+  return normalize(text)
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/đ/gu, 'd')
+    .normalize('NFC');
+}
+
+/** Folded syllables (letters and digits); punctuation separates tokens. */
+export function tokenize(text: string): string[] {
+  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * A syllable in two forms: `folded` is what matches across typing styles; `marked` keeps the
+ * diacritics (tone as a trailing digit, so "hoà" and "hòa" agree) and is absent when the syllable
+ * was typed without any mark — then we cannot tell "dat" (đất) from "dat" (đặt) and accept both.
+ */
+export interface Token {
+  folded: string;
+  marked?: string;
+}
+
+// Combining tone marks: grave, acute, tilde, hook above, dot below → tone numbers 2, 1, 4, 3, 5.
+const TONES: Readonly<Record<string, string>> = {
+  '\u0300': '2',
+  '\u0301': '1',
+  '\u0303': '4',
+  '\u0309': '3',
+  '\u0323': '5',
+};
+
+/** Canonical marked form of one lower-case syllable, or undefined when it carries no diacritics. */
+export function markedForm(syllable: string): string | undefined {
+  const decomposed = syllable.normalize('NFD');
+  let tone = '';
+  let base = '';
+  for (const ch of decomposed) {
+    const t = TONES[ch];
+    if (t) tone = t;
+    else base += ch;
+  }
+  const marked = `${base.normalize('NFC')}${tone}`;
+  return marked === fold(syllable) ? undefined : marked;
+}
+
+/** Syllables of a text with both forms. */
+export function tokenizeMarked(text: string): Token[] {
+  return (normalize(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((syllable) => {
+    const marked = markedForm(syllable);
+    return marked === undefined ? { folded: fold(syllable) } : { folded: fold(syllable), marked };
+  });
+}
+
+/**
+ * Whether an input token can stand for a known token: same folded form, and, when the input
+ * carries diacritics, the same diacritics ("số hỏng" must not count as "sổ hồng").
+ */
+export const sameWord = (input: Token, known: Token): boolean =>
+  input.folded === known.folded && (input.marked === undefined || input.marked === known.marked);
+
+/** Separator of the two syllables in a bigram feature. */
+export const BIGRAM_SEPARATOR = '_';
+
+/** Adjacent syllable pairs: Vietnamese words are mostly two syllables ("đất đai", "sổ đỏ"). */
+export function bigrams(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]}${BIGRAM_SEPARATOR}${tokens[i + 1]}`);
+  return out;
+}
+
+/**
+ * Common abbreviations in administrative and everyday writing, with their expansion. Keys are
+ * written naturally; a key may span two syllables.
+ */
+export const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  // Land: the colloquial "red/pink book" is the land-use right certificate.
+  'sổ đỏ': 'sổ đỏ giấy chứng nhận quyền sử dụng đất',
+  'sổ hồng': 'sổ hồng giấy chứng nhận quyền sử dụng đất',
+  gcn: 'giấy chứng nhận',
+  qsdđ: 'quyền sử dụng đất',
+  qsd: 'quyền sử dụng',
+  gcnqsdđ: 'giấy chứng nhận quyền sử dụng đất',
+  bđs: 'bất động sản',
+  gpmb: 'giải phóng mặt bằng',
+  tđc: 'tái định cư',
+  // Identity, residence, vehicles.
+  cccd: 'căn cước công dân',
+  cmnd: 'chứng minh nhân dân',
+  gplx: 'giấy phép lái xe',
+  csgt: 'cảnh sát giao thông',
+  pccc: 'phòng cháy chữa cháy',
+  atgt: 'an toàn giao thông',
+  gtvt: 'giao thông vận tải',
+  // Insurance.
+  bhyt: 'bảo hiểm y tế',
+  bhxh: 'bảo hiểm xã hội',
+  bhtn: 'bảo hiểm thất nghiệp',
+  // Government bodies and procedures.
+  ubnd: 'ủy ban nhân dân',
+  hđnd: 'hội đồng nhân dân',
+  mttq: 'mặt trận tổ quốc',
+  tthc: 'thủ tục hành chính',
+  dvc: 'dịch vụ công',
+  dvctt: 'dịch vụ công trực tuyến',
+  hcc: 'hành chính công',
+  cbcc: 'cán bộ công chức',
+  cb: 'cán bộ',
+  // Business, tax, investment.
+  hkd: 'hộ kinh doanh',
+  mst: 'mã số thuế',
+  đkkd: 'đăng ký kinh doanh',
+  tncn: 'thu nhập cá nhân',
+  tndn: 'thu nhập doanh nghiệp',
+  gtgt: 'giá trị gia tăng',
+  tnhh: 'trách nhiệm hữu hạn',
+  kcn: 'khu công nghiệp',
+  kkt: 'khu kinh tế',
+  ccn: 'cụm công nghiệp',
+  gpxd: 'giấy phép xây dựng',
+  // Education, health, labour, social.
+  thpt: 'trung học phổ thông',
+  thcs: 'trung học cơ sở',
+  gdđt: 'giáo dục đào tạo',
+  attp: 'an toàn thực phẩm',
+  kcb: 'khám chữa bệnh',
+  hđlđ: 'hợp đồng lao động',
+  tnlđ: 'tai nạn lao động',
+  xklđ: 'xuất khẩu lao động',
+  lltp: 'lý lịch tư pháp',
+  dtts: 'dân tộc thiểu số',
+  khcn: 'khoa học công nghệ',
+  cntt: 'công nghệ thông tin',
+  cđs: 'chuyển đổi số',
+  // Texting shorthand (hotline transcripts, web forms typed on phones).
+  ko: 'không',
+  k: 'không',
+  kg: 'không',
+  khg: 'không',
+  hok: 'không',
+  dc: 'được',
+  đc: 'được',
+  ng: 'người',
+  vs: 'với',
+  '1 cửa': 'một cửa',
+};
+
+interface Abbreviation {
+  key: Token[];
+  expansion: Token[];
+}
+
+const ABBREVIATION_INDEX: ReadonlyMap<string, readonly Abbreviation[]> = (() => {
+  const index = new Map<string, Abbreviation[]>();
+  for (const [key, expansion] of Object.entries(ABBREVIATIONS)) {
+    const keyTokens = tokenizeMarked(key);
+    const first = keyTokens[0];
+    if (!first) continue;
+    const list = index.get(first.folded) ?? [];
+    list.push({ key: keyTokens, expansion: tokenizeMarked(expansion) });
+    // Longer keys first, so "sổ đỏ" wins over a one-syllable key starting the same way.
+    list.sort((a, b) => b.key.length - a.key.length);
+    index.set(first.folded, list);
+  }
+  return index;
+})();
+
+/** Replaces abbreviations by their expansion, in place, so bigrams form with the neighbours. */
+export function expandAbbreviations(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const hit = ABBREVIATION_INDEX.get(token.folded)?.find(({ key }) =>
+      key.every((k, j) => {
+        const t = tokens[i + j];
+        return t !== undefined && sameWord(t, k);
+      }),
+    );
+    if (hit) {
+      out.push(...hit.expansion);
+      i += hit.key.length - 1;
+    } else out.push(token);
+  }
+  return out;
+}
+
+/**
+ * Whether two strings are at most one edit apart (insertion, deletion, substitution, or a swap
+ * of two adjacent characters — the usual slip on a phone keyboard).
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Known words: what a typo may be corrected to. Build it once with {@link createLexicon}. */
+export interface Lexicon {
+  unigrams: ReadonlySet<string>;
+  bigrams: ReadonlySet<string>;
+  /** Unigrams by length, so a lookup only scans words that can be one edit away. */
+  byLength: ReadonlyMap<number, readonly string[]>;
+}
+
+export function createLexicon(unigrams: Iterable<string>, bigramFeatures: Iterable<string>): Lexicon {
+  const words = new Set(unigrams);
+  const byLength = new Map<number, string[]>();
+  for (const word of words) {
+    const list = byLength.get(word.length) ?? [];
+    list.push(word);
+    byLength.set(word.length, list);
+  }
+  return { unigrams: words, bigrams: new Set(bigramFeatures), byLength };
+}
+
+/** Shortest token we try to correct: shorter syllables have too many valid neighbours. */
+const MIN_TYPO_LENGTH = 3;
+
+/**
+ * Corrects tokens unknown to the lexicon that are one edit from a known syllable, but only when
+ * the corrected syllable forms a known bigram with a neighbour ("giay phep lia xe" → "lai"). The
+ * context requirement keeps ordinary words outside the lexicon from being bent into keywords.
+ */
+export function correctTypos(tokens: readonly Token[], lexicon: Lexicon): Token[] {
+  const out = [...tokens];
+  for (let i = 0; i < out.length; i++) {
+    const token = (out[i] as Token).folded;
+    if (token.length < MIN_TYPO_LENGTH || lexicon.unigrams.has(token) || /\d/u.test(token)) continue;
+    const prev = out[i - 1]?.folded;
+    const next = out[i + 1]?.folded;
+    let best: string | undefined;
+    let bestSupport = 0;
+    for (const len of [token.length - 1, token.length, token.length + 1]) {
+      for (const candidate of lexicon.byLength.get(len) ?? []) {
+        if (!withinOneEdit(token, candidate)) continue;
+        const support =
+          (prev !== undefined && lexicon.bigrams.has(`${prev}${BIGRAM_SEPARATOR}${candidate}`) ? 1 : 0) +
+          (next !== undefined && lexicon.bigrams.has(`${candidate}${BIGRAM_SEPARATOR}${next}`) ? 1 : 0);
+        if (support > bestSupport) {
+          best = candidate;
+          bestSupport = support;
+        }
+      }
+    }
+    // The typed diacritics belong to the misspelt word, so the correction is left unmarked.
+    if (best !== undefined) out[i] = { folded: best };
+  }
+  return out;
+}
+
+/** Abbreviation-expanded tokens of a text, typo-corrected when a lexicon is given. */
+export function analyze(text: string, lexicon?: Lexicon): Token[] {
+  const tokens = expandAbbreviations(tokenizeMarked(text));
+  return lexicon ? correctTypos(tokens, lexicon) : tokens;
+}

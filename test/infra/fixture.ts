@@ -1,0 +1,68 @@
+/**
+ * Builds the CDK app the way `npx cdk synth` does (cdk.json context, feature flags included) but
+ * without bundling, against stub handlers in a temporary root: template tests check intent, not
+ * the handlers' code.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PROJECT_ROOT } from '../../infra/aws/constructs/pakn-function.ts';
+import { buildApp } from '../../infra/aws/pakn-app.ts';
+import type { ApiStack } from '../../infra/aws/stacks/api-stack.ts';
+import type { DataStack } from '../../infra/aws/stacks/data-stack.ts';
+import { JOBS, type JobSpec, ROUTES, type RouteSpec } from '../../infra/routes.ts';
+
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
+).context;
+
+export interface Built {
+  app: App;
+  data: DataStack;
+  api: ApiStack;
+  /** Synthesized on first use, so aspects (cdk-nag) can be added before. */
+  readonly dataTemplate: Template;
+  readonly apiTemplate: Template;
+  /** Removes the stub root. */
+  dispose: () => void;
+}
+
+export interface BuildOptions {
+  routes?: RouteSpec[];
+  jobs?: JobSpec[];
+  context?: Record<string, unknown>;
+}
+
+export function build(options: BuildOptions = {}): Built {
+  const routes = options.routes ?? ROUTES;
+  const jobs = options.jobs ?? JOBS;
+  const root = mkdtempSync(join(tmpdir(), 'pakn-infra-'));
+  writeFileSync(join(root, 'package-lock.json'), '{}');
+  for (const fn of new Set([...routes.map((r) => r.fn), ...jobs.map((j) => j.fn)])) {
+    mkdirSync(join(root, 'functions', fn), { recursive: true });
+    writeFileSync(join(root, 'functions', fn, 'handler.ts'), 'export const handler = async () => ({});\n');
+  }
+  const app = new App({
+    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...options.context },
+    outdir: join(root, 'cdk.out'),
+  });
+  const { data, api } = buildApp(app, { projectRoot: root, routes, jobs });
+  let dataTemplate: Template | undefined;
+  let apiTemplate: Template | undefined;
+  return {
+    app,
+    data,
+    api,
+    get dataTemplate() {
+      dataTemplate ??= Template.fromStack(data);
+      return dataTemplate;
+    },
+    get apiTemplate() {
+      apiTemplate ??= Template.fromStack(api);
+      return apiTemplate;
+    },
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
