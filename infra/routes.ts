@@ -30,9 +30,14 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/v1/cases', fn: 'case-submit', access: 'public' },
   { method: 'GET', path: '/v1/cases/{code}', fn: 'case-get', access: 'optional-jwt' },
   { method: 'POST', path: '/v1/hotline/calls', fn: 'hotline-call', access: 'jwt', roles: ['operator'] },
+  { method: 'POST', path: '/v1/integrations/vpcp/items', fn: 'vpcp-push', access: 'hmac' },
   { method: 'POST', path: '/v1/cases/{code}/classify', fn: 'case-classify', access: 'jwt', roles: ['coordinator'] },
   { method: 'POST', path: '/v1/cases/{code}/reject', fn: 'case-reject', access: 'jwt', roles: ['coordinator'] },
   { method: 'POST', path: '/v1/cases/{code}/merge', fn: 'case-merge', access: 'jwt', roles: ['coordinator'] },
+  { method: 'GET', path: '/v1/cases', fn: 'cases-list', access: 'jwt', roles: ['coordinator'] },
+  { method: 'GET', path: '/v1/monitor/overdue', fn: 'monitor-overdue', access: 'jwt', roles: ['coordinator'] },
+  { method: 'GET', path: '/v1/reports/periodic', fn: 'report-periodic', access: 'jwt', roles: ['coordinator'] },
+  { method: 'POST', path: '/v1/cases/{code}/chase', fn: 'case-chase', access: 'jwt', roles: ['coordinator'] },
   {
     method: 'POST',
     path: '/v1/cases/{code}/extension/decision',
@@ -45,6 +50,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/v1/cases/{code}/return', fn: 'case-return', access: 'jwt', roles: ['officer'] },
   { method: 'POST', path: '/v1/cases/{code}/extension', fn: 'case-extension', access: 'jwt', roles: ['officer'] },
   { method: 'POST', path: '/v1/cases/{code}/resolve', fn: 'case-resolve', access: 'jwt', roles: ['officer'] },
+  { method: 'PUT', path: '/v1/admin/calendar/{year}', fn: 'admin-calendar', access: 'jwt', roles: ['admin'] },
 ];
 
 /** Scheduled functions: EventBridge Scheduler on AWS, the local scheduler and `POST /dev/jobs/{name}` locally. */
@@ -54,4 +60,10 @@ export interface JobSpec {
   schedule: string;
 }
 
-export const JOBS: JobSpec[] = [];
+export const JOBS: JobSpec[] = [
+  { fn: 'vpcp-sync', schedule: 'rate(5 minutes)' },
+  { fn: 'deadline-scan', schedule: 'rate(15 minutes)' },
+  // Cron fields are read in Asia/Ho_Chi_Minh (the api stack gives every schedule that time zone):
+  // 07:30 local, Monday–Saturday so make-up Saturdays get one; the job skips non-working days.
+  { fn: 'daily-summary', schedule: 'cron(30 7 ? * MON-SAT *)' },
+];

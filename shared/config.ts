@@ -22,7 +22,16 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).default('pakn-local'),
   JWT_AUDIENCE: z.string().min(1).default('pakn'),
   JWT_LOCAL_SECRET: z.string().min(16).optional(),
-  VPCP_HMAC_SECRET: z.string().min(16).optional(),
+  VPCP_HMAC_SECRET: z.string().min(8).optional(),
+  /** The national PAKN system's API (through the province's data-sharing platform); the simulator locally. */
+  VPCP_BASE_URL: z.url().optional(),
+  VPCP_CLIENT_ID: z.string().min(1).default('pakn-tinh'),
+  VPCP_API_KEY: z.string().min(1).optional(),
+  /** Pull new items forwarded to the province (`GET`, `?since=<cursor>&limit=`). */
+  VPCP_PULL_PATH: z.string().startsWith('/').default('/pakn'),
+  /** Push a result back (`POST`). */
+  VPCP_RESULT_PATH: z.string().startsWith('/').default('/ket-qua'),
+  VPCP_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
   /** Public POSTs per client per minute; 0 turns the limit off. */
   PAKN_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -11,6 +11,7 @@ import { toVnIso } from '../../shared/calendar/index.ts';
 import type { Agency, Category, Locality } from '../../shared/domain/directory.ts';
 import { VersionConflict } from '../../shared/domain/errors.ts';
 import { SAMPLE_RULES } from '../../shared/routing/index.ts';
+import { DEFAULT_ESCALATION_LADDER } from '../../shared/sla/ladder.ts';
 import { DEFAULT_SLA_POLICY } from '../../shared/sla/policy.ts';
 
 const SAMPLE_DIR = resolve(import.meta.dirname, '../seed/sample');
@@ -29,6 +30,7 @@ export async function seedSample(store: ReferenceStore, now: Date): Promise<numb
     ...localities.map((l): [ReferenceKind, string, unknown] => ['localities', l.code, l]),
     ['routing-rules', 'current', routing],
     ['sla-policy', 'current', DEFAULT_SLA_POLICY],
+    ['escalation-ladder', 'current', DEFAULT_ESCALATION_LADDER],
   ];
   let written = 0;
   for (const [kind, id, value] of items) {

@@ -163,7 +163,8 @@ export function createLocalServer(opts: LocalServerOptions): Promise<Server> {
     const handler = await loadHandler(route.spec.fn);
     const result = (await handler(event, lambdaContext(route.spec.fn))) as APIGatewayProxyStructuredResultV2;
     res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
-    res.end(result.body ?? '');
+    // API Gateway decodes a base64 body (binary files such as XLSX) before it reaches the client.
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
   }
 
   return new Promise((ok, fail) => {
@@ -249,11 +250,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** Files under web/ only; anything resolving outside it is not found. */
+/** Browser libraries served from node_modules, so pages load them from 'self' without a CDN. */
+const VENDOR: Record<string, string> = {
+  '/vendor/chart.umd.js': join(ROOT, 'node_modules/chart.js/dist/chart.umd.js'),
+};
+
+/** Files under web/ only (and the vendor files above); anything resolving outside it is not found. */
 async function serveStatic(pathname: string, res: ServerResponse): Promise<boolean> {
   const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-  const file = normalize(join(WEB_DIR, rel));
-  if (!file.startsWith(`${WEB_DIR}/`)) return false;
+  const file = VENDOR[pathname] ?? normalize(join(WEB_DIR, rel));
+  if (!VENDOR[pathname] && !file.startsWith(`${WEB_DIR}/`)) return false;
   try {
     if (!(await stat(file)).isFile()) return false;
   } catch {

@@ -15,9 +15,12 @@ import { JOBS } from '../routes.ts';
 import { ensureTable, startDynalite } from './dynamo.ts';
 import { seedSample } from './seed.ts';
 import { createLocalServer, type DevRoute, runJob } from './server.ts';
+import { createVpcpSimulator, VPCP_API_PREFIX } from './vpcp-simulator.ts';
 
 export const LOCAL_JWT_SECRET = 'pakn-local-development-secret-do-not-deploy';
 export const DEV_VPCP_SECRET = 'pakn-local-vpcp-hmac-secret';
+/** What the sync adapter presents to the VPCP simulator (the real credentials come from config on AWS). */
+const DEV_VPCP_CLIENT = { clientId: 'pakn-qng-local', apiKey: 'pakn-local-vpcp-api-key' };
 const TABLE = 'pakn';
 
 export interface LocalStackOptions {
@@ -27,6 +30,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   seed?: 'sample' | 'none';
   vpcpSecret?: string;
+  /** How long the sync waits for the VPCP simulator (tests shorten it to exercise timeouts quickly). */
+  vpcpTimeoutMs?: number;
   publicRateLimit?: number;
   /** Run the scheduled jobs on their real-time timers (npm start); tests call them explicitly. */
   scheduler?: boolean;
@@ -57,6 +62,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     JWT_ISSUER: 'pakn-local',
     JWT_AUDIENCE: 'pakn',
     VPCP_HMAC_SECRET: opts.vpcpSecret ?? DEV_VPCP_SECRET,
+    VPCP_CLIENT_ID: DEV_VPCP_CLIENT.clientId,
+    VPCP_API_KEY: DEV_VPCP_CLIENT.apiKey,
+    VPCP_TIMEOUT_MS: String(opts.vpcpTimeoutMs ?? 5_000),
   });
   resetConfig();
   resetDeps();
@@ -70,10 +78,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     devRoutes: [
       { method: 'POST', pattern: /^\/dev\/token$/, run: devToken },
       { method: 'POST', pattern: /^\/dev\/jobs\/([a-z-]+)$/, run: devJob },
+      ...createVpcpSimulator(DEV_VPCP_CLIENT).routes,
     ],
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   process.env.PUBLIC_BASE_URL = url;
+  process.env.VPCP_BASE_URL = `${url}${VPCP_API_PREFIX}`;
   resetConfig();
 
   const timers = opts.scheduler

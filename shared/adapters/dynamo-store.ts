@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type {
   CaseStore,
+  ContactMatch,
   DueEntry,
   IntakeKey,
   Page,
@@ -30,19 +31,27 @@ import {
   AGENCY_PK,
   AGENCY_SK,
   agencyPartition,
+  CONTACT_PROJECTED,
   caseKey,
+  contactPartition,
   DUE_AT,
   DUE_INDEX,
   DUE_PK,
   DUE_SHARDS,
   DUE_SK,
   duePartition,
+  EMAIL_INDEX,
+  EMAIL_PK,
+  EMAIL_SK,
   indexAttributes,
   intakeItemKey,
   nextMonth,
   PERIOD_INDEX,
   PERIOD_PK,
   PERIOD_SK,
+  PHONE_INDEX,
+  PHONE_PK,
+  PHONE_SK,
   PK,
   periodPartition,
   referenceKey,
@@ -379,6 +388,39 @@ export class DynamoStore implements CaseStore, ReferenceStore {
       month = nextMonth(month);
       if (items.length >= limit) return { items, cursor: encodeCursor({ q: 'period', m: month }) };
     }
+  }
+
+  async listByContact(
+    kind: 'phone' | 'email',
+    hash: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<ContactMatch[]> {
+    const [index, pk, sk] = kind === 'phone' ? [PHONE_INDEX, PHONE_PK, PHONE_SK] : [EMAIL_INDEX, EMAIL_PK, EMAIL_SK];
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+        // `status` is a reserved word: every projected name goes through a placeholder.
+        ExpressionAttributeNames: {
+          '#pk': pk,
+          '#sk': sk,
+          ...Object.fromEntries(CONTACT_PROJECTED.map((a) => [`#${a}`, a])),
+        },
+        ExpressionAttributeValues: {
+          ':pk': contactPartition(hash),
+          ':lo': vnInstant(from),
+          // `<to>#\uffff` sorts after every `<to>#<code>`: cases received exactly at `to` are in.
+          ':hi': `${vnInstant(to)}#\uffff`,
+        },
+        ProjectionExpression: CONTACT_PROJECTED.map((a) => `#${a}`).join(', '),
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []) as ContactMatch[];
   }
 
   // --- reference data ----------------------------------------------------------------------------

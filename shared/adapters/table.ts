@@ -6,9 +6,13 @@
  * - case:    pk=CASE#<code>  sk=CASE    Case attributes + derived index attributes below
  * - intake:  pk=<IntakeKey.key> (IDEM#… / EXT#VPCP#…)  sk=INTAKE  requestHash, code, receivedAt
  * - ref:     pk=REF#<kind>   sk=<id>    value, version, changes
+ * - vpcp:    pk=VPCP#SYNC sk=CURSOR (the pull cursor); pk=VPCP#QUARANTINE sk=<hash of the raw item>
+ *            (national items set aside as malformed, with their errors)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { type Case, currentDeadline } from '../domain/case.ts';
+import { contactHashes } from '../domain/duplicates.ts';
+import { vpcpPushDueAt } from '../domain/vpcp-push.ts';
 
 export const PK = 'pk';
 export const SK = 'sk';
@@ -43,6 +47,27 @@ export const PERIOD_SK = 'gsi3sk';
 
 export const DUE_SHARDS = 8;
 
+/**
+ * Results owed to the national system (VPCP) share the sparse due index under their own partition,
+ * `PUSH#VPCP` → `<next attempt>#<code>`: a resolved case has no running clock, so an item never
+ * needs both, and the sync job reads only the pushes that are due.
+ */
+export const VPCP_PUSH_PARTITION = 'PUSH#VPCP';
+
+/**
+ * Sparse contact indexes for duplicate detection, one per contact kind (a case may have both):
+ * `CONTACT#<hash>` → `<receivedAt>#<code>`, so "same phone within 30 days" is one key-range query.
+ * Only what the text comparison needs is projected.
+ */
+export const PHONE_INDEX = 'contact-phone';
+export const PHONE_PK = 'gsi4pk';
+export const PHONE_SK = 'gsi4sk';
+export const EMAIL_INDEX = 'contact-email';
+export const EMAIL_PK = 'gsi5pk';
+export const EMAIL_SK = 'gsi5sk';
+export const CONTACT_PROJECTED = ['code', 'title', 'content', 'receivedAt', 'status'] as const;
+export const contactPartition = (hash: string): string => `CONTACT#${hash}`;
+
 /** Attributes that exist only for the table's sake; a clean `Case` never carries them. */
 export const TABLE_ATTRIBUTES: readonly string[] = [
   PK,
@@ -54,6 +79,10 @@ export const TABLE_ATTRIBUTES: readonly string[] = [
   AGENCY_SK,
   PERIOD_PK,
   PERIOD_SK,
+  PHONE_PK,
+  PHONE_SK,
+  EMAIL_PK,
+  EMAIL_SK,
 ];
 
 export interface ItemKey {
@@ -65,6 +94,9 @@ export const caseKey = (code: string): ItemKey => ({ pk: `CASE#${code}`, sk: CAS
 export const intakeItemKey = (key: string): ItemKey => ({ pk: key, sk: INTAKE_SK });
 export const referenceKey = (kind: string, id: string): ItemKey => ({ pk: `REF#${kind}`, sk: id });
 export const referencePartition = (kind: string): string => `REF#${kind}`;
+export const vpcpCursorKey = (): ItemKey => ({ pk: 'VPCP#SYNC', sk: 'CURSOR' });
+export const VPCP_QUARANTINE_PARTITION = 'VPCP#QUARANTINE';
+export const vpcpQuarantineKey = (id: string): ItemKey => ({ pk: VPCP_QUARANTINE_PARTITION, sk: id });
 
 /** FNV-1a (32 bit): stable across runtimes and releases, unlike anything keyed on a JS engine's hash. */
 export function dueShard(code: string): number {
@@ -117,6 +149,12 @@ export function indexAttributes(c: Case): IndexAttributes {
     attrs[DUE_SK] = `${dueKey}#${c.code}`;
     attrs[DUE_AT] = deadline.dueAt;
   }
+  const pushAt = vpcpPushDueAt(c);
+  if (pushAt) {
+    attrs[DUE_PK] = VPCP_PUSH_PARTITION;
+    attrs[DUE_SK] = `${vnInstant(pushAt)}#${c.code}`;
+    attrs[DUE_AT] = pushAt;
+  }
   if (c.agencyId) {
     attrs[AGENCY_PK] = agencyPartition(c.agencyId);
     attrs[AGENCY_SK] = `${c.status}#${dueKey ?? NO_DEADLINE}#${c.code}`;
@@ -124,6 +162,15 @@ export function indexAttributes(c: Case): IndexAttributes {
   const received = vnInstant(c.receivedAt);
   attrs[PERIOD_PK] = periodPartition(received.slice(0, 7));
   attrs[PERIOD_SK] = `${received}#${c.code}`;
+  const contacts = contactHashes(c.submitter);
+  if (contacts.phone) {
+    attrs[PHONE_PK] = contactPartition(contacts.phone);
+    attrs[PHONE_SK] = attrs[PERIOD_SK];
+  }
+  if (contacts.email) {
+    attrs[EMAIL_PK] = contactPartition(contacts.email);
+    attrs[EMAIL_SK] = attrs[PERIOD_SK];
+  }
   return attrs;
 }
 
@@ -133,7 +180,20 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [PK, SK, DUE_PK, DUE_SK, AGENCY_PK, AGENCY_SK, PERIOD_PK, PERIOD_SK].map(s),
+    AttributeDefinitions: [
+      PK,
+      SK,
+      DUE_PK,
+      DUE_SK,
+      AGENCY_PK,
+      AGENCY_SK,
+      PERIOD_PK,
+      PERIOD_SK,
+      PHONE_PK,
+      PHONE_SK,
+      EMAIL_PK,
+      EMAIL_SK,
+    ].map(s),
     KeySchema: [
       { AttributeName: PK, KeyType: 'HASH' },
       { AttributeName: SK, KeyType: 'RANGE' },
@@ -163,6 +223,19 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      ...(
+        [
+          [PHONE_INDEX, PHONE_PK, PHONE_SK],
+          [EMAIL_INDEX, EMAIL_PK, EMAIL_SK],
+        ] as const
+      ).map(([name, pk, sk]) => ({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: pk, KeyType: 'HASH' as const },
+          { AttributeName: sk, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...CONTACT_PROJECTED] },
+      })),
     ],
   };
 }

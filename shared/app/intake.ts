@@ -5,13 +5,15 @@ import { createHash } from 'node:crypto';
 import { toVnIso } from '../calendar/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import { SYSTEM } from '../domain/actor.ts';
-import type { Case } from '../domain/case.ts';
+import type { Case, DuplicateCandidate } from '../domain/case.ts';
 import { newCaseCode } from '../domain/code.ts';
+import { markPossibleDuplicates } from '../domain/duplicates.ts';
 import { CodeTaken, DomainError } from '../domain/errors.ts';
 import { forwardCase, type NewCase, registerCase, withFlag } from '../domain/lifecycle.ts';
 import { queueMail } from '../domain/outbox.ts';
 import { detectOutOfScope, routeCase, suggestCategories } from '../routing/index.ts';
 import { type AppDeps, type ReferenceData, referenceData, transitionContext } from './context.ts';
+import { findDuplicateCandidates } from './duplicates.ts';
 import { deliverOutbox, updateCase } from './outbox.ts';
 
 export interface IntakeRequest {
@@ -66,6 +68,7 @@ export async function registerIntake(
   let draft: NewCase = { ...req.draft, ...(req.key ? { intakeKey: req.key } : {}) };
   let code = newCode(deps, draft.receivedAt);
   let created: Case | undefined;
+  let duplicates: DuplicateCandidate[] | undefined;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS && !created; attempt++) {
     if (req.key) {
@@ -90,7 +93,9 @@ export async function registerIntake(
         draft = { ...draft, receivedAt: new Date(claim.existing.receivedAt) };
       }
     }
-    const c = prepare(draft, code, ref, actor, now);
+    // Looked up only once a new case is really being created: a replay never pays for it.
+    duplicates ??= await findDuplicateCandidates(deps, draft);
+    const c = markPossibleDuplicates(prepare(draft, code, ref, actor, now), duplicates, toVnIso(now));
     try {
       await deps.cases.create(c);
       created = c;

@@ -29,7 +29,7 @@ export async function updateCase(
 }
 
 /** SES rejections that will not go away by retrying. */
-const isPermanent = (e: unknown): boolean => {
+export const isPermanent = (e: unknown): boolean => {
   const name = (e as { name?: string }).name ?? '';
   return ['MessageRejected', 'MailFromDomainNotVerifiedException', 'BadRequestException', 'NotFoundException'].includes(
     name,

@@ -45,7 +45,22 @@ export interface CaseStore {
   listByAgency(agencyId: string, opts?: { status?: CaseStatus; cursor?: string; limit?: number }): Promise<Page<Case>>;
   /** Cases received in [from, to) (ISO instants), by the period index, oldest first. */
   listReceived(from: string, to: string, opts?: { cursor?: string; limit?: number }): Promise<Page<Case>>;
+  /**
+   * Cases whose sender gave this phone or email (by its hash, see `domain/duplicates.ts`), received in
+   * [from, to], newest first, at most `limit`: the sparse contact indexes, never a scan. Optional:
+   * a store without contact indexes (an in-memory test store) simply yields no duplicate candidates.
+   */
+  listByContact?(
+    kind: 'phone' | 'email',
+    hash: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<ContactMatch[]>;
 }
+
+/** What the contact indexes project: enough to compare texts without reading the case. */
+export type ContactMatch = Pick<Case, 'code' | 'title' | 'content' | 'receivedAt' | 'status'>;
 
 export const REFERENCE_KINDS = [
   'agencies',
@@ -54,6 +69,10 @@ export const REFERENCE_KINDS = [
   'routing-rules',
   'sla-policy',
   'calendar',
+  /** `current`: the escalation ladder (`shared/sla/ladder.ts`). */
+  'escalation-ladder',
+  /** Once-a-day jobs claim their run here (`daily-summary#<date>`), so a retry never sends twice. */
+  'job-runs',
 ] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 

@@ -91,6 +91,27 @@ export interface OutboxMail {
   lastError?: string;
 }
 
+/** A likely duplicate found at intake (same phone or email within 30 days, similar text); never merged by itself. */
+export interface DuplicateCandidate {
+  code: string;
+  /** Jaccard similarity of the two texts' folded word bigrams (0..1). */
+  similarity: number;
+  /** Which contact the two senders share. */
+  matchedBy: Array<'phone' | 'email'>;
+}
+
+/** Pushing a VPCP case's result back to the national system; retried with backoff until accepted. */
+export interface VpcpPush {
+  /** `sending`: claimed by a sync run (a lease until `nextAttemptAt`); `pending`: waiting to retry. */
+  status: 'pending' | 'sending' | 'accepted';
+  attempts: number;
+  /** When the next attempt may start (ISO, +07:00). */
+  nextAttemptAt: string;
+  lastAttemptAt?: string;
+  lastError?: string;
+  acceptedAt?: string;
+}
+
 export interface Case {
   code: string;
   channel: Channel;
@@ -113,6 +134,8 @@ export interface Case {
   flags: Flag[];
   duplicateOf?: string;
   duplicates: string[];
+  /** Likely duplicates found at intake, for the coordinator to review (flag `possible_duplicate`). */
+  duplicateCandidates?: DuplicateCandidate[];
   answer?: Answer;
   /** Staff-only notes, never in the public view. */
   internalNotes?: string;
@@ -127,6 +150,8 @@ export interface Case {
   outbox: OutboxMail[];
   /** Original payload of an item from an external system (e.g. VPCP), kept verbatim. */
   sourcePayload?: string;
+  /** Result push-back to the national system (VPCP cases, once resolved). */
+  vpcpPush?: VpcpPush;
   version: number;
   history: HistoryEntry[];
 }

@@ -225,9 +225,8 @@ export function returnCase(c: Case, reason: string, ctx: TransitionContext): Cas
   requireAssignedOfficer(ctx.actor, c);
   requireStatus(c, 'return', 'assigned', 'in_progress');
   const returnCount = c.returnCount + 1;
-  const next: Case = { ...c, status: 'received', returnCount, escalationLevel: 0 };
-  delete next.agencyId;
-  delete next.extension;
+  // Explicit undefined: `step` merges onto the old case, and the agency and any extension must go.
+  const next: Case = { ...c, status: 'received', returnCount, escalationLevel: 0, agencyId: undefined, extension: undefined };
   next.deadlines = [{ step: 'classify', dueAt: ctx.deadlineFor('classify', ctx.now, next) }];
   if (returnCount >= 2) next.flags = withFlag(c.flags, 'returned_twice');
   return step(c, next, entry(ctx, 'returned', `${c.agencyId ?? ''}: ${reason}`));

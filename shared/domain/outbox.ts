@@ -16,11 +16,20 @@ export function queueMail(c: Case, template: string, to: string[], ctx: Pick<Tra
   return { ...c, outbox: [...c.outbox, mail] };
 }
 
+/**
+ * Escalation and chase mails carry an `escalation` reference (`shared/domain/escalation.ts`): the
+ * deadline scan sends them as one digest per recipient, with its own back-off, never one case here.
+ */
+const sentByDigest = (m: OutboxMail): boolean => 'escalation' in m;
+
 export function deliverable(c: Case, now: Date): OutboxMail[] {
   return c.outbox.filter(
     (m) =>
-      m.status === 'pending' ||
-      (m.status === 'sending' && m.claimedAt !== undefined && now.getTime() - Date.parse(m.claimedAt) > STALE_CLAIM_MS),
+      !sentByDigest(m) &&
+      (m.status === 'pending' ||
+        (m.status === 'sending' &&
+          m.claimedAt !== undefined &&
+          now.getTime() - Date.parse(m.claimedAt) > STALE_CLAIM_MS)),
   );
 }
 

@@ -59,6 +59,13 @@ const kind = z.enum(KINDS, { error: 'Loại: chọn "phan_anh" (phản ánh) ho�
 const contentType = z.enum(CONTENT_TYPES, { error: 'Nội dung: chọn "hanh_vi" hoặc "quy_dinh".' });
 const priority = z.enum(PRIORITIES, { error: 'Độ khẩn: chọn "normal" hoặc "khan".' });
 
+/** `Date.parse` rolls 30/2 over to 2/3; a date must exist as written. */
+const isRealDate = (ymd: string): boolean => {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+};
+
 /** ISO 8601 instant with an explicit offset (or Z). */
 export const instant = (label: string) =>
   z
@@ -66,7 +73,7 @@ export const instant = (label: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
       error: `${label}: phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-02-13T09:00:00+07:00.`,
     })
-    .refine((s) => !Number.isNaN(Date.parse(s)), { message: `${label}: thời điểm không tồn tại.` })
+    .refine((s) => !Number.isNaN(Date.parse(s)) && isRealDate(s.slice(0, 10)), { message: `${label}: thời điểm không tồn tại.` })
     .transform((s) => new Date(s));
 
 /**

@@ -10,6 +10,8 @@ import { type Claims, verifyToken } from '../adapters/jwt.ts';
 import type { Actor, Role } from '../domain/actor.ts';
 import { hasRole, ROLES } from '../domain/actor.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
+import { parseInput } from '../domain/validation.ts';
+import { signedBytes, verifySignature } from './hmac.ts';
 import { errorResponse, json } from './responses.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -24,6 +26,8 @@ export interface HttpOptions<S extends z.ZodType | undefined> {
   body?: S;
   /** Keep the raw body (HMAC-signed machine endpoints verify it byte for byte). */
   rawBody?: boolean;
+  /** `hmac` access: the shared secret `X-Signature` is checked with, before the body is parsed. */
+  hmacSecret?: string;
 }
 
 export interface HttpRequest<B> {
@@ -93,7 +97,7 @@ async function parseRequest<S extends z.ZodType | undefined>(
     } catch {
       throw new DomainError('validation', 'invalid_json', 'Dữ liệu gửi lên không phải JSON hợp lệ.');
     }
-    body = parseBody(options.body, parsed);
+    body = parseInput(options.body, parsed);
   }
   const ifMatchHeader = headers['if-match'];
   let ifMatch: number | undefined;
@@ -118,25 +122,6 @@ async function parseRequest<S extends z.ZodType | undefined>(
   };
 }
 
-/** Validate with zod; every issue becomes `{field, message}` so the client can show it beside the field. */
-export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const fields = result.error.issues.flatMap((issue) => {
-    const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, message: `Trường "${k}" không được hỗ trợ.` }));
-    }
-    return [{ field: base || '(body)', message: issue.message }];
-  });
-  throw new DomainError(
-    'validation',
-    'validation_failed',
-    `Chưa tiếp nhận: thông tin chưa hợp lệ hoặc còn thiếu (${[...new Set(fields.map((f) => f.field))].join(', ')}). Vui lòng bổ sung rồi gửi lại.`,
-    fields,
-  );
-}
-
 async function authenticate(
   event: HttpEvent,
   headers: Record<string, string>,
@@ -146,6 +131,9 @@ async function authenticate(
   if (options.access === 'jwt') {
     claims = event.requestContext?.authorizer?.jwt?.claims as Claims | undefined;
     if (!claims?.sub) throw new DomainError('unauthenticated', 'unauthenticated', 'Cần đăng nhập.');
+  } else if (options.access === 'hmac') {
+    verifySignature(signedBytes(event), headers['x-signature'], options.hmacSecret);
+    return undefined;
   } else if (options.access === 'optional-jwt' && headers.authorization) {
     const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization)?.[1];
     claims = token ? await verifyToken(token).catch(() => undefined) : undefined;

@@ -1,10 +1,14 @@
 /**
- * Category (lĩnh vực) suggestion: BM25 over folded unigrams and bigrams, where each category is
- * one "document" made of its hand-written vocabulary (vocabulary.ts), optionally enlarged with
- * labelled examples. Scores are turned into a confidence in [0, 1] with a softmax.
+ * Category (lĩnh vực) suggestion: BM25 over unigrams and bigrams of syllables, where each category
+ * is one "document" made of its hand-written vocabulary (vocabulary.ts). Scores become a
+ * confidence in [0, 1] through a softmax.
+ *
+ * Features are looked up by their folded form, so unaccented input matches; when the input does
+ * carry diacritics they must agree with the vocabulary's ("để" is not "đê", "số hỏng" is not
+ * "sổ hồng"), which keeps the many Vietnamese syllables that fold alike apart.
  */
 import { analyze, BIGRAM_SEPARATOR, createLexicon, type Lexicon, type Token } from './text.ts';
-import { CATEGORY_VOCABULARY, GENERIC_TERMS } from './vocabulary.ts';
+import { CATEGORY_VOCABULARY, GENERIC_TERMS, type Vocabulary } from './vocabulary.ts';
 
 export interface SuggestInput {
   title?: string;
@@ -17,11 +21,6 @@ export interface CategorySuggestion {
   score: number;
 }
 
-/** A labelled text to learn from, in addition to the vocabulary. */
-export interface LabelledText extends SuggestInput {
-  categoryCode: string;
-}
-
 export interface CategoryModelOptions {
   /** BM25 term-frequency saturation. */
   k1?: number;
@@ -29,37 +28,49 @@ export interface CategoryModelOptions {
   b?: number;
   /** Weight of a bigram match relative to a unigram: two syllables together are far more specific. */
   bigramWeight?: number;
-  /** Weight of the single syllables of a multi-syllable term ("quyền" in "quyền sử dụng đất"). */
-  phraseUnigramWeight?: number;
+  /**
+   * Weight of a single syllable whose diacritics are unknown: bare "do" may be đo, đò, đô or the
+   * everyday "do", so alone it says little; bigrams stay reliable ("do dac" is đo đạc).
+   */
+  looseUnigramWeight?: number;
+  /** Extra weight of the opening syllables, where writers usually state the matter. */
+  leadBoost?: number;
+  /** Decay length (syllables) of {@link leadBoost}. */
+  leadLength?: number;
+  /** 0: every bigram of a long term counts fully; 1: the term's bigrams share a weight of 1. */
+  phraseSpread?: number;
   /** How many times a title token counts: titles are short summaries of the matter. */
   titleWeight?: number;
   /** Softmax temperature: lower makes the top score more confident. */
   temperature?: number;
   /** Category suggested when nothing matches. */
   fallbackCategory?: string;
-  /** Procedural words common to all fields; their features are damped by {@link genericWeight}. */
+  /** Procedural words common to all fields; their features are damped by `genericWeight`. */
   genericTerms?: readonly string[];
   genericWeight?: number;
-  /** Extra labelled texts; their features join their category's document. */
-  examples?: readonly LabelledText[];
-  /** Weight of one example feature occurrence relative to one vocabulary term. */
-  exampleWeight?: number;
 }
 
-/**
- * Diacritics of a feature's syllables as seen in training text: a marked form, '' for a syllable
- * that truly has none, undefined when the training text was typed without diacritics at all.
- */
-type Marks = ReadonlyArray<string | undefined>;
+/** Marked form per syllable of a feature: '' for a syllable without diacritics, null when unknown. */
+type Marks = ReadonlyArray<string | null>;
 
-/** A built model: per folded feature, the BM25 weight it gives each category. */
+interface Variant {
+  /** The feature with its diacritics: the unit BM25 counts. */
+  key: string;
+  marks: Marks;
+}
+
+/** A built model. Plain data: build it once and share it. */
 export interface CategoryModel {
   categories: readonly string[];
+  /** Folded feature → the spellings with diacritics the vocabulary has for it. */
+  variants: ReadonlyMap<string, readonly Variant[]>;
+  /** Spelling with diacritics → BM25 weight per category index. */
   weights: ReadonlyMap<string, ReadonlyArray<readonly [categoryIndex: number, weight: number]>>;
-  /** Diacritic variants seen for each feature; accented input must agree with one of them. */
-  variants: ReadonlyMap<string, readonly Marks[]>;
   lexicon: Lexicon;
   bigramWeight: number;
+  looseUnigramWeight: number;
+  leadBoost: number;
+  leadLength: number;
   titleWeight: number;
   temperature: number;
   fallbackIndex: number;
@@ -69,105 +80,130 @@ const DEFAULTS = {
   k1: 1.2,
   b: 0.5,
   bigramWeight: 1.5,
-  phraseUnigramWeight: 0.3,
-  titleWeight: 2,
-  temperature: 1,
+  looseUnigramWeight: 0.4,
+  leadBoost: 1,
+  leadLength: 30,
+  phraseSpread: 0.5,
+  titleWeight: 3,
+  temperature: 4.5,
   fallbackCategory: 'khac',
   genericWeight: 0.2,
-  exampleWeight: 0.2,
 } as const;
 
-const isBigram = (feature: string): boolean => feature.includes(BIGRAM_SEPARATOR);
-
 interface Feature {
-  key: string;
+  folded: string;
   marks: Marks;
+  bigram: boolean;
+  /** Index of the first syllable in the text. */
+  at: number;
 }
 
-/** Unigram and bigram features of a token list. */
-function features(tokens: readonly Token[], unknownMarks = false): { unigrams: Feature[]; bigrams: Feature[] } {
-  const mark = (t: Token) => (unknownMarks ? t.marked : (t.marked ?? ''));
-  const unigrams = tokens.map((t) => ({ key: t.folded, marks: [mark(t)] }));
+/**
+ * Unigram and bigram features. Vocabulary terms are `trusted`: written with their true diacritics,
+ * so a term without any ("karaoke", "VNeID") is a word without marks, not a bare typing.
+ */
+function features(tokens: readonly Token[], trusted = false): { unigrams: Feature[]; bigrams: Feature[] } {
+  const marksOf = (t: Token): string | null => (t.loose && !trusted ? null : (t.marked ?? ''));
+  const unigrams = tokens.map((t, at) => ({ folded: t.folded, marks: [marksOf(t)], bigram: false, at }));
   const bigrams: Feature[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const a = tokens[i] as Token;
     const b = tokens[i + 1] as Token;
-    bigrams.push({ key: `${a.folded}${BIGRAM_SEPARATOR}${b.folded}`, marks: [mark(a), mark(b)] });
+    bigrams.push({
+      folded: `${a.folded}${BIGRAM_SEPARATOR}${b.folded}`,
+      marks: [marksOf(a), marksOf(b)],
+      bigram: true,
+      at: i,
+    });
   }
   return { unigrams, bigrams };
 }
 
-const marksAgree = (input: Marks, known: Marks): boolean =>
-  input.every((m, i) => m === undefined || known[i] === undefined || m === known[i]);
+const variantKey = (f: Feature): string =>
+  f.folded
+    .split(BIGRAM_SEPARATOR)
+    .map((s, i) => f.marks[i] || s)
+    .join(BIGRAM_SEPARATOR);
 
-const hasDiacritics = (tokens: readonly Token[]): boolean => tokens.some((t) => t.marked !== undefined);
+/** Input marks agree with a known spelling when each syllable's marks are unknown or the same. */
+const agrees = (input: Marks, known: Marks): boolean => input.every((m, i) => m === null || m === known[i]);
 
-/** Builds a model from a vocabulary (category code → terms) and optional labelled examples. */
+/** Builds a model from a vocabulary (category code → terms, optionally weighted). */
 export function buildCategoryModel(
-  vocabulary: Readonly<Record<string, readonly string[]>> = CATEGORY_VOCABULARY,
+  vocabulary: Vocabulary = CATEGORY_VOCABULARY,
   options: CategoryModelOptions = {},
 ): CategoryModel {
   const o = { ...DEFAULTS, ...options };
   const categories = Object.keys(vocabulary);
-  const docs = categories.map(() => new Map<string, number>());
-  const variants = new Map<string, Marks[]>();
-  const add = (doc: Map<string, number>, f: Feature, weight: number) => {
-    if (weight <= 0) return;
-    doc.set(f.key, (doc.get(f.key) ?? 0) + weight);
-    const list = variants.get(f.key) ?? [];
-    if (!list.some((m) => m.join('|') === f.marks.join('|'))) list.push(f.marks);
-    variants.set(f.key, list);
+  const variants = new Map<string, Variant[]>();
+  const register = (f: Feature): string => {
+    const key = variantKey(f);
+    const list = variants.get(f.folded) ?? [];
+    if (!list.some((v) => v.key === key)) list.push({ key, marks: f.marks });
+    variants.set(f.folded, list);
+    return key;
   };
-  categories.forEach((code, i) => {
-    const doc = docs[i] as Map<string, number>;
-    for (const term of vocabulary[code] ?? []) {
-      const { unigrams, bigrams } = features(analyze(term));
-      for (const f of unigrams) add(doc, f, unigrams.length === 1 ? 1 : o.phraseUnigramWeight);
-      for (const f of bigrams) add(doc, f, 1);
+
+  // Syllables of every term, for typo correction only: inside a term they are not evidence alone
+  // ("quyền" of "quyền sử dụng đất" says nothing about land).
+  const syllables = new Set<string>();
+  const docs = categories.map((code) => {
+    const doc = new Map<string, number>();
+    const add = (f: Feature, weight: number) => {
+      const key = register(f);
+      doc.set(key, (doc.get(key) ?? 0) + weight);
+    };
+    for (const entry of vocabulary[code] ?? []) {
+      const [term, weight] = typeof entry === 'string' ? [entry, 1] : entry;
+      const tokens = analyze(term);
+      for (const t of tokens) syllables.add(t.folded);
+      const { unigrams, bigrams } = features(tokens, true);
+      if (unigrams.length === 1) add(unigrams[0] as Feature, weight);
+      // A long term spreads its weight over its bigrams, so that one mention of a four-syllable
+      // phrase does not outweigh several distinct two-syllable words of another field.
+      for (const f of bigrams) add(f, weight * bigrams.length ** -o.phraseSpread);
     }
+    return doc;
   });
-  const lexiconUnigrams = new Set<string>();
-  const lexiconBigrams = new Set<string>();
-  for (const doc of docs) {
-    for (const f of doc.keys()) (isBigram(f) ? lexiconBigrams : lexiconUnigrams).add(f);
-  }
-  const lexicon = createLexicon(lexiconUnigrams, lexiconBigrams);
-  for (const example of o.examples ?? []) {
-    const doc = docs[categories.indexOf(example.categoryCode)];
-    if (!doc) continue;
-    const tokens = analyze(`${example.title ?? ''} . ${example.content}`, lexicon);
-    const { unigrams, bigrams } = features(tokens, !hasDiacritics(tokens));
-    for (const f of [...unigrams, ...bigrams]) add(doc, f, o.exampleWeight);
-  }
+
   const generic = new Set<string>();
   for (const term of o.genericTerms ?? GENERIC_TERMS) {
-    const { unigrams, bigrams } = features(analyze(term));
-    for (const f of unigrams.length === 1 ? unigrams : bigrams) generic.add(f.key);
+    const { unigrams, bigrams } = features(analyze(term), true);
+    for (const f of unigrams.length === 1 ? unigrams : bigrams) generic.add(variantKey(f));
   }
 
-  const lengths = docs.map((d) => [...d.values()].reduce((a, v) => a + v, 0));
+  const lengths = docs.map((doc) => [...doc.values()].reduce((a, v) => a + v, 0));
   const avgLength = lengths.reduce((a, v) => a + v, 0) / Math.max(1, lengths.length);
   const docFreq = new Map<string, number>();
-  for (const doc of docs) for (const f of doc.keys()) docFreq.set(f, (docFreq.get(f) ?? 0) + 1);
+  for (const doc of docs) for (const key of doc.keys()) docFreq.set(key, (docFreq.get(key) ?? 0) + 1);
   const n = categories.length;
   const weights = new Map<string, Array<readonly [number, number]>>();
   docs.forEach((doc, i) => {
     const norm = o.k1 * (1 - o.b + (o.b * (lengths[i] ?? 0)) / avgLength);
-    for (const [f, tf] of doc) {
-      const df = docFreq.get(f) ?? 0;
+    for (const [key, tf] of doc) {
+      const df = docFreq.get(key) ?? 0;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      const list = weights.get(f) ?? [];
-      const damping = generic.has(f) ? o.genericWeight : 1;
+      const damping = generic.has(key) ? o.genericWeight : 1;
+      const list = weights.get(key) ?? [];
       list.push([i, (damping * idf * tf * (o.k1 + 1)) / (tf + norm)]);
-      weights.set(f, list);
+      weights.set(key, list);
     }
   });
+
+  const lexiconUnigrams: string[] = [];
+  const lexiconBigrams: string[] = [];
+  for (const folded of variants.keys())
+    (folded.includes(BIGRAM_SEPARATOR) ? lexiconBigrams : lexiconUnigrams).push(folded);
+
   return {
     categories,
-    weights,
     variants,
-    lexicon,
+    weights,
+    lexicon: createLexicon(syllables, lexiconBigrams),
     bigramWeight: o.bigramWeight,
+    looseUnigramWeight: o.looseUnigramWeight,
+    leadBoost: o.leadBoost,
+    leadLength: o.leadLength,
     titleWeight: o.titleWeight,
     temperature: o.temperature,
     fallbackIndex: Math.max(0, categories.indexOf(o.fallbackCategory)),
@@ -184,23 +220,29 @@ export function defaultCategoryModel(): CategoryModel {
 
 /** Raw BM25 score per category index. */
 export function scoreCategories(input: SuggestInput, model: CategoryModel = defaultCategoryModel()): number[] {
-  const query = new Map<string, number>();
-  const count = (text: string, weight: number) => {
-    const { unigrams, bigrams } = features(analyze(text, model.lexicon), true);
+  // Per spelling: occurrences, and whether any occurrence had known diacritics.
+  const counts = new Map<string, { count: number; bigram: boolean; exact: boolean }>();
+  const collect = (text: string, weight: number, lead: number) => {
+    const { unigrams, bigrams } = features(analyze(text, model.lexicon));
     for (const f of [...unigrams, ...bigrams]) {
-      const known = model.variants.get(f.key);
-      if (known?.some((m) => marksAgree(f.marks, m))) query.set(f.key, (query.get(f.key) ?? 0) + weight);
+      for (const v of model.variants.get(f.folded) ?? []) {
+        if (!agrees(f.marks, v.marks)) continue;
+        const c = counts.get(v.key) ?? { count: 0, bigram: f.bigram, exact: false };
+        c.count += weight * (1 + lead * Math.exp(-f.at / model.leadLength));
+        c.exact ||= f.bigram || f.marks[0] !== null;
+        counts.set(v.key, c);
+      }
     }
   };
-  if (input.title) count(input.title, model.titleWeight);
-  count(input.content, 1);
+  if (input.title) collect(input.title, model.titleWeight, 0);
+  collect(input.content, 1, model.leadBoost);
+
   const scores = model.categories.map(() => 0);
-  for (const [f, count] of query) {
-    const entries = model.weights.get(f);
-    if (!entries) continue;
+  for (const [key, { count, bigram, exact }] of counts) {
     // Repeating a word adds a little, not linearly: a long rant about one thing stays one thing.
-    const q = ((isBigram(f) ? model.bigramWeight : 1) * (count * 2.5)) / (count + 1.5);
-    for (const [i, w] of entries) scores[i] = (scores[i] ?? 0) + q * w;
+    const saturated = (count * 2.5) / (count + 1.5);
+    const q = saturated * (bigram ? model.bigramWeight : 1) * (exact ? 1 : model.looseUnigramWeight);
+    for (const [i, w] of model.weights.get(key) ?? []) scores[i] = (scores[i] ?? 0) + q * w;
   }
   return scores;
 }

@@ -30,12 +30,14 @@ export function tokenize(text: string): string[] {
 
 /**
  * A syllable in two forms: `folded` is what matches across typing styles; `marked` keeps the
- * diacritics (tone as a trailing digit, so "hoà" and "hòa" agree) and is absent when the syllable
- * was typed without any mark — then we cannot tell "dat" (đất) from "dat" (đặt) and accept both.
+ * diacritics (tone as a trailing digit, so "hoà" and "hòa" agree) and is absent for a syllable
+ * without any. `loose` means the diacritics are unknown — the text was typed without them, or the
+ * syllable is a typo correction — so "dat" may be đất or đặt and matches both.
  */
 export interface Token {
-  folded: string;
-  marked?: string;
+  readonly folded: string;
+  readonly marked?: string;
+  readonly loose?: boolean;
 }
 
 // Combining tone marks: grave, acute, tilde, hook above, dot below → tone numbers 2, 1, 4, 3, 5.
@@ -47,34 +49,64 @@ const TONES: Readonly<Record<string, string>> = {
   '\u0323': '5',
 };
 
-/** Canonical marked form of one lower-case syllable, or undefined when it carries no diacritics. */
-export function markedForm(syllable: string): string | undefined {
-  const decomposed = syllable.normalize('NFD');
+/** Folded and marked forms of one lower-case syllable, in one pass over its decomposition. */
+function forms(syllable: string): Token {
   let tone = '';
   let base = '';
-  for (const ch of decomposed) {
+  let folded = '';
+  for (const ch of syllable.normalize('NFD')) {
     const t = TONES[ch];
-    if (t) tone = t;
-    else base += ch;
+    if (t) {
+      tone = t;
+      continue;
+    }
+    base += ch;
+    if (ch >= '\u0300' && ch <= '\u036f') continue;
+    folded += ch === 'đ' ? 'd' : ch;
   }
   const marked = `${base.normalize('NFC')}${tone}`;
-  return marked === fold(syllable) ? undefined : marked;
+  return marked === folded ? { folded } : { folded, marked };
 }
 
-/** Syllables of a text with both forms. */
-export function tokenizeMarked(text: string): Token[] {
-  return (normalize(text).match(/[\p{L}\p{N}]+/gu) ?? []).map((syllable) => {
-    const marked = markedForm(syllable);
-    return marked === undefined ? { folded: fold(syllable) } : { folded: fold(syllable), marked };
-  });
+// Syllables repeat a lot (Vietnamese has a few thousand in common use), so their forms are kept.
+const FORMS_CACHE = new Map<string, Token>();
+const FORMS_CACHE_LIMIT = 50_000;
+
+function cachedForms(syllable: string): Token {
+  let token = FORMS_CACHE.get(syllable);
+  if (!token) {
+    // Frozen: the same object is handed to every caller.
+    token = Object.freeze(forms(syllable));
+    if (FORMS_CACHE.size < FORMS_CACHE_LIMIT) FORMS_CACHE.set(syllable, token);
+  }
+  return token;
+}
+
+/** Canonical marked form of one lower-case syllable, or undefined when it carries no diacritics. */
+export function markedForm(syllable: string): string | undefined {
+  return forms(syllable).marked;
 }
 
 /**
- * Whether an input token can stand for a known token: same folded form, and, when the input
- * carries diacritics, the same diacritics ("số hỏng" must not count as "sổ hồng").
+ * Below this share of syllables with diacritics a text counts as typed without them. Accented
+ * Vietnamese has marks on most syllables; a few (an accented name in a bare text) do not count.
+ */
+const ACCENTED_SHARE = 0.25;
+
+/** Syllables of a text with both forms. */
+export function tokenizeMarked(text: string): Token[] {
+  const tokens = (normalize(text).match(/[\p{L}\p{N}]+/gu) ?? []).map(cachedForms);
+  const words = tokens.filter((t) => /\p{L}/u.test(t.folded));
+  const accented = words.filter((t) => t.marked !== undefined).length >= ACCENTED_SHARE * words.length;
+  return accented ? tokens : tokens.map((t) => ({ ...t, loose: true }));
+}
+
+/**
+ * Whether an input token can stand for a known token: same folded form, and, unless the input's
+ * diacritics are unknown, the same diacritics ("số hỏng" must not count as "sổ hồng").
  */
 export const sameWord = (input: Token, known: Token): boolean =>
-  input.folded === known.folded && (input.marked === undefined || input.marked === known.marked);
+  input.folded === known.folded && (input.loose === true || input.marked === known.marked);
 
 /** Separator of the two syllables in a bigram feature. */
 export const BIGRAM_SEPARATOR = '_';
@@ -223,19 +255,30 @@ export function withinOneEdit(a: string, b: string): boolean {
 export interface Lexicon {
   unigrams: ReadonlySet<string>;
   bigrams: ReadonlySet<string>;
-  /** Unigrams by length, so a lookup only scans words that can be one edit away. */
-  byLength: ReadonlyMap<number, readonly string[]>;
+  /**
+   * Each word and each of its one-deletion variants → the words it comes from. Two words one edit
+   * apart always share an entry, so a lookup costs a few map reads instead of a scan.
+   */
+  deletions: ReadonlyMap<string, readonly string[]>;
 }
+
+const deletionsOf = (word: string): string[] => {
+  const out = [word];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+};
 
 export function createLexicon(unigrams: Iterable<string>, bigramFeatures: Iterable<string>): Lexicon {
   const words = new Set(unigrams);
-  const byLength = new Map<number, string[]>();
+  const deletions = new Map<string, string[]>();
   for (const word of words) {
-    const list = byLength.get(word.length) ?? [];
-    list.push(word);
-    byLength.set(word.length, list);
+    for (const key of new Set(deletionsOf(word))) {
+      const list = deletions.get(key) ?? [];
+      list.push(word);
+      deletions.set(key, list);
+    }
   }
-  return { unigrams: words, bigrams: new Set(bigramFeatures), byLength };
+  return { unigrams: words, bigrams: new Set(bigramFeatures), deletions };
 }
 
 /** Shortest token we try to correct: shorter syllables have too many valid neighbours. */
@@ -255,20 +298,19 @@ export function correctTypos(tokens: readonly Token[], lexicon: Lexicon): Token[
     const next = out[i + 1]?.folded;
     let best: string | undefined;
     let bestSupport = 0;
-    for (const len of [token.length - 1, token.length, token.length + 1]) {
-      for (const candidate of lexicon.byLength.get(len) ?? []) {
-        if (!withinOneEdit(token, candidate)) continue;
-        const support =
-          (prev !== undefined && lexicon.bigrams.has(`${prev}${BIGRAM_SEPARATOR}${candidate}`) ? 1 : 0) +
-          (next !== undefined && lexicon.bigrams.has(`${candidate}${BIGRAM_SEPARATOR}${next}`) ? 1 : 0);
-        if (support > bestSupport) {
-          best = candidate;
-          bestSupport = support;
-        }
+    const candidates = new Set(deletionsOf(token).flatMap((key) => lexicon.deletions.get(key) ?? []));
+    for (const candidate of candidates) {
+      if (!withinOneEdit(token, candidate)) continue;
+      const support =
+        (prev !== undefined && lexicon.bigrams.has(`${prev}${BIGRAM_SEPARATOR}${candidate}`) ? 1 : 0) +
+        (next !== undefined && lexicon.bigrams.has(`${candidate}${BIGRAM_SEPARATOR}${next}`) ? 1 : 0);
+      if (support > bestSupport) {
+        best = candidate;
+        bestSupport = support;
       }
     }
-    // The typed diacritics belong to the misspelt word, so the correction is left unmarked.
-    if (best !== undefined) out[i] = { folded: best };
+    // The typed diacritics belong to the misspelt word, so the correction's are unknown.
+    if (best !== undefined) out[i] = { folded: best, loose: true };
   }
   return out;
 }
@@ -277,4 +319,16 @@ export function correctTypos(tokens: readonly Token[], lexicon: Lexicon): Token[
 export function analyze(text: string, lexicon?: Lexicon): Token[] {
   const tokens = expandAbbreviations(tokenizeMarked(text));
   return lexicon ? correctTypos(tokens, lexicon) : tokens;
+}
+
+/** Tokens of a phrase written with diacritics, for {@link containsPhrase}. */
+export const phrase = (text: string): Token[] => tokenizeMarked(text);
+
+/** Whether the tokens contain the phrase as consecutive syllables (see {@link sameWord}). */
+export function containsPhrase(tokens: readonly Token[], words: readonly Token[]): boolean {
+  if (words.length === 0) return false;
+  for (let i = 0; i + words.length <= tokens.length; i++) {
+    if (words.every((w, j) => sameWord(tokens[i + j] as Token, w))) return true;
+  }
+  return false;
 }

@@ -1,30 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, sendsMail } from '../../infra/aws/constructs/pakn-function.ts';
 import { tableAccessFor } from '../../infra/aws/stacks/api-stack.ts';
-import { JOBS, type JobSpec, ROUTES } from '../../infra/routes.ts';
+import { JOBS, ROUTES } from '../../infra/routes.ts';
 import { ROLES } from '../../shared/domain/actor.ts';
-import { build, CDK_CONTEXT } from './fixture.ts';
+import { type Built, build, CDK_CONTEXT } from './fixture.ts';
 
 type Json = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource?: unknown; Effect: string };
 
 const fns = [...new Set([...ROUTES.map((r) => r.fn), ...JOBS.map((j) => j.fn)])];
-// JOBS may still be empty: a sample job proves schedules are built from the table, whatever it holds.
-const SAMPLE_JOBS: JobSpec[] = [...JOBS, { fn: 'sample-scan', schedule: 'cron(0/15 * * * ? *)' }];
 
 const built = build();
-const withJobs = build({ jobs: SAMPLE_JOBS });
-afterAll(() => {
-  built.dispose();
-  withJobs.dispose();
-});
+afterAll(() => built.dispose());
 const t = built.apiTemplate;
 
-const logicalId = (b: typeof built, fn: string): string => {
+const logicalId = (b: Built, fn: string): string => {
   const f = b.api.functions.get(fn);
   if (!f) throw new Error(`no function for ${fn}`);
   return b.api.getLogicalId(f.node.defaultChild as CfnResource);
@@ -167,7 +161,9 @@ describe('functions', () => {
     const actions = functionStatements(fn).flatMap((s) => asList(s.Action));
     expect(actions).toContain('dynamodb:GetItem');
     expect(actions).not.toContain('dynamodb:Scan');
-    const writes = actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a) || a === 'kms:Encrypt');
+    const writes = actions.filter(
+      (a) => /^dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)/.test(a) || a === 'kms:Encrypt',
+    );
     if (tableAccessFor(fn, ROUTES, JOBS) === 'read') expect(writes, fn).toEqual([]);
     else expect(writes, fn).toContain('dynamodb:UpdateItem');
   });
@@ -183,7 +179,52 @@ describe('functions', () => {
   });
 });
 
+/** Every `…Command` of the DynamoDB clients that code under shared/ and functions/ sends. */
+function dynamoActionsUsed(): string[] {
+  const sources = ['shared', 'functions']
+    .flatMap((dir) =>
+      readdirSync(join(PROJECT_ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) =>
+        join(PROJECT_ROOT, dir, f),
+      ),
+    )
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .filter((src) => src.includes('@aws-sdk/lib-dynamodb') || src.includes('@aws-sdk/client-dynamodb'));
+  const commands = new Set(
+    sources.flatMap((src) => [...src.matchAll(/\bnew ([A-Z][A-Za-z]+)Command\(/g)].map((m) => m[1] ?? '')),
+  );
+  // lib-dynamodb drops the `Item` suffix (GetCommand = GetItem); Query, Scan and Transact* have none.
+  return [...commands].map(
+    (c) => `dynamodb:${/^(Get|Put|Update|Delete|BatchGet|BatchWrite)$/.test(c) ? `${c}Item` : c}`,
+  );
+}
+
+/** Whether a handler's relative imports, followed transitively, reach a `mailer.send(` call. */
+function reachesMailer(fn: string): boolean {
+  const seen = new Set<string>();
+  const pending = [join(PROJECT_ROOT, 'functions', fn, 'handler.ts')];
+  for (let file = pending.pop(); file; file = pending.pop()) {
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const src = readFileSync(file, 'utf8');
+    if (/\.mailer\.send\(/.test(src)) return true;
+    for (const m of src.matchAll(/from '(\.[^']+\.ts)'/g)) pending.push(resolve(dirname(file), m[1] ?? ''));
+  }
+  return false;
+}
+
 describe('IAM', () => {
+  it.each(fns)('%s is a mailing function if its code can send mail', (fn) => {
+    if (reachesMailer(fn)) expect(sendsMail(fn), 'add it to MAILING_FUNCTIONS').toBe(true);
+  });
+
+  it('grants every DynamoDB call the adapters make (dynalite checks no IAM, so only AWS would fail)', () => {
+    const used = dynamoActionsUsed();
+    expect(used.length).toBeGreaterThan(0);
+    const granted = new Set(fns.flatMap((fn) => functionStatements(fn).flatMap((s) => asList(s.Action))));
+    expect(used.filter((a) => !granted.has(a))).toEqual([]);
+  });
+
   it('no identity policy grants a wildcard action', () => {
     const wild = identityStatements()
       .flatMap((s) => asList(s.Action))
@@ -238,6 +279,14 @@ describe('Cognito', () => {
     expect(pool?.DeletionPolicy).toBe('Retain');
   });
 
+  it('does not let users rewrite their own agency or e-mail', () => {
+    const client = Object.values(t.findResources('AWS::Cognito::UserPoolClient'))[0];
+    const writable: string[] = client?.Properties.WriteAttributes ?? [];
+    expect(writable.length).toBeGreaterThan(0);
+    expect(writable).not.toContain('custom:agencyId');
+    expect(writable).not.toContain('email');
+  });
+
   it('is the issuer and audience the functions verify optional tokens against', () => {
     const [poolId] = Object.keys(t.findResources('AWS::Cognito::UserPool'));
     const [clientId] = Object.keys(t.findResources('AWS::Cognito::UserPoolClient'));
@@ -248,13 +297,12 @@ describe('Cognito', () => {
 });
 
 describe('schedules', () => {
-  const tj = withJobs.apiTemplate;
-
-  it.each(SAMPLE_JOBS.map((j) => [j.fn, j] as const))('%s runs on its schedule', (_fn, job) => {
-    const schedules = tj.findResources('AWS::Scheduler::Schedule', {
+  it.each(JOBS.map((j) => [j.fn, j] as const))('%s runs on its schedule, in Vietnam time', (_fn, job) => {
+    const schedules = t.findResources('AWS::Scheduler::Schedule', {
       Properties: {
         ScheduleExpression: job.schedule,
-        Target: { Arn: { 'Fn::GetAtt': [logicalId(withJobs, job.fn), 'Arn'] } },
+        ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh',
+        Target: { Arn: { 'Fn::GetAtt': [logicalId(built, job.fn), 'Arn'] } },
       },
     });
     expect(Object.keys(schedules)).toHaveLength(1);
@@ -264,6 +312,5 @@ describe('schedules', () => {
 
   it('exist only for jobs', () => {
     t.resourceCountIs('AWS::Scheduler::Schedule', JOBS.length);
-    tj.resourceCountIs('AWS::Scheduler::Schedule', SAMPLE_JOBS.length);
   });
 });

@@ -18,11 +18,30 @@ import type { Construct } from 'constructs';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * Functions that send mail and so get `ses:SendEmail` on the configured identity. A function whose
- * name ends with one of these (e.g. a `vpcp-case-submit` variant) is treated the same, so a new
- * channel reusing an intake flow does not silently lose its acknowledgement mail.
+ * Functions that send mail and so get `ses:SendEmail` on the configured identity. Beyond the intake
+ * acknowledgements and the deadline scan, every case action and intake delivers the mails its
+ * change owes (the case outbox) before answering, so those are here too; a test walks each
+ * handler's imports and fails when one reaches the mailer without being listed. A function whose
+ * name ends with a listed one (e.g. `vpcp-case-submit`) is treated the same, so a new channel
+ * reusing an intake flow does not silently lose its mail.
  */
-export const MAILING_FUNCTIONS = ['case-submit', 'hotline-call', 'deadline-scan'] as const;
+export const MAILING_FUNCTIONS = [
+  'case-submit',
+  'hotline-call',
+  'deadline-scan',
+  'daily-summary',
+  'case-chase',
+  'vpcp-push',
+  'vpcp-sync',
+  'case-classify',
+  'case-reject',
+  'case-merge',
+  'case-accept',
+  'case-return',
+  'case-extension',
+  'case-extension-decision',
+  'case-resolve',
+] as const;
 
 /** Whether `fn` sends mail (see {@link MAILING_FUNCTIONS}). */
 export const sendsMail = (fn: string): boolean => MAILING_FUNCTIONS.some((m) => fn.endsWith(m));
@@ -66,19 +85,14 @@ export interface PaknFunctionProps {
 
 export type TableAccess = 'read' | 'readwrite';
 
-// Only what the store adapter calls: no Scan (every read goes by key or index), no transactions
-// (dynalite has none, so the design uses none), no table management.
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-const TABLE_WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
-// DynamoDB calls KMS on the caller's behalf; spelled out rather than `kms:GenerateDataKey*` so
-// that no statement carries a wildcard action.
+// What the adapters in shared/ call today (Get, Query; Put, Update): no Scan, no batch, no delete, no
+// transactions (dynalite has none), no table management. dynalite checks no IAM, so a new call
+// in the adapter fails only on AWS: add its action here in the same change.
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+// DynamoDB calls KMS for the table key on the caller's behalf; named actions, no `kms:GenerateDataKey*`.
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
-const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'];
 
 /**
  * A `NodejsFunction` for `functions/<fn>/handler.ts` with the house defaults: Node.js 22 on arm64,

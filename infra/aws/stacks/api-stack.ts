@@ -12,6 +12,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StringAttribute,
@@ -157,6 +158,9 @@ export class ApiStack extends Stack {
       authFlows: { userSrp: true },
       disableOAuth: true,
       preventUserExistenceErrors: true,
+      // Without this a signed-in officer could rewrite their own custom:agencyId (and so read another
+      // agency's queue) through UpdateUserAttributes; agency and e-mail are set by administrators.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       // One working day: a lost laptop's session does not outlive the shift.

@@ -30,9 +30,9 @@ describe('bad input to the hotline slice', () => {
     ['a control character', sampleCall({ content: 'abc\u0000def' }), undefined, 422, 'content'],
     ['over-long content', sampleCall({ content: 'x'.repeat(10_001) }), undefined, 422, 'content'],
     ['an array body', [sampleCall()], undefined, 422, '(body)'],
-  ])('%s → %i naming the field, nothing stored', async (_what, body, raw, status, field) => {
+  ])('%s → %s naming the field, nothing stored', async (_what, body, raw, status, field) => {
     const before = await storedCases();
-    const r = await post(body, raw);
+    const r = await post(body, raw, { 'content-type': 'application/json' });
     expect(r.status).toBe(status);
     expect(r.json.error.code).toEqual(expect.any(String));
     expect(r.json.error.message).toEqual(expect.any(String));

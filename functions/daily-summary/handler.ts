@@ -1,0 +1,14 @@
+import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { log } from '../../shared/adapters/logger.ts';
+import { type SummaryReport, sendDailySummary } from '../../shared/app/escalation.ts';
+
+const deps = appDeps();
+
+/** Scheduled 07:30 Monday–Saturday (Asia/Ho_Chi_Minh): the VPUB coordinator's summary, once per working day. */
+export const handler = middy<ScheduledEvent, SummaryReport>().handler(async (event) => {
+  const report = await sendDailySummary(deps, new Date(event.time));
+  log('info', 'daily-summary', { ...report });
+  return report;
+});

@@ -1,0 +1,16 @@
+import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { log } from '../../shared/adapters/logger.ts';
+import { runDeadlineScan, type ScanReport } from '../../shared/app/escalation.ts';
+
+const deps = appDeps();
+
+/** Scheduled every 15 minutes: claims due ladder levels and mails one digest per recipient. "Now" is the event's time. */
+export const handler = middy<ScheduledEvent, ScanReport>().handler(async (event) => {
+  const report = await runDeadlineScan(deps, new Date(event.time));
+  log(report.errors.length > 0 ? 'error' : 'info', 'deadline-scan', { ...report });
+  // Fail the invocation so it is retried and alarmed on; claims make a re-run safe.
+  if (report.errors.length > 0) throw new Error(`deadline-scan: ${report.errors.length} case(s) not processed`);
+  return report;
+});

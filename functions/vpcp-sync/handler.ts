@@ -1,0 +1,38 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { documentClient } from '../../shared/adapters/dynamo-store.ts';
+import { log } from '../../shared/adapters/logger.ts';
+import { vpcpGatewayFromConfig } from '../../shared/adapters/vpcp-http.ts';
+import { DynamoVpcpStore } from '../../shared/adapters/vpcp-store.ts';
+import { type SyncReport, syncVpcp } from '../../shared/app/vpcp.ts';
+import type { VpcpDeps } from '../../shared/app/vpcp-ports.ts';
+import { config } from '../../shared/config.ts';
+
+const cfg = config();
+const deps: VpcpDeps = {
+  ...appDeps(),
+  vpcp: vpcpGatewayFromConfig(cfg),
+  vpcpState: new DynamoVpcpStore(
+    documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
+    cfg.TABLE_NAME,
+  ),
+};
+
+/**
+ * `vpcp-sync` (every 5 minutes): pull new national items, push due results back. "Now" is the
+ * scheduled event's time. A national system that is down is an expected state, reported and retried
+ * on the next run, not a failed invocation.
+ */
+export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<SyncReport> {
+  const report = await syncVpcp(deps, new Date(event.time));
+  const { pull, push } = report;
+  log(pull.error || push.failed.length || pull.quarantined.length ? 'warn' : 'info', 'vpcp-sync', {
+    registered: pull.registered.length,
+    replayed: pull.replayed,
+    quarantined: pull.quarantined.map((q) => q.maPakn ?? q.id),
+    pullError: pull.error,
+    pushed: push.accepted.length,
+    pushFailed: push.failed,
+  });
+  return report;
+}

@@ -1,0 +1,237 @@
+/**
+ * The periodic report as files: CSV that Excel opens with Vietnamese intact, and XLSX. The layout
+ * (labels, column order, sections, widths) comes from `report-template.json`: the official form was
+ * not found, so the template is data (domain.md, "Reporting").
+ *
+ * Both formats hold counts and the names of agencies, categories and channels only: no case, no
+ * submitter.
+ */
+import { z } from 'zod';
+import { validationError } from '../domain/errors.ts';
+import templateData from './report-template.json' with { type: 'json' };
+import { COUNTER_KEYS, type Counters, type PeriodicReport } from './reports.ts';
+
+const column = z.object({ label: z.string().min(1), width: z.number().positive() });
+const templateSchema = z.object({
+  title: z.string().min(1),
+  fileName: z.string().regex(/^[a-z0-9-]+$/),
+  columns: z.object({ group: column, code: column, name: column }),
+  counters: z.array(column.extend({ key: z.enum([...COUNTER_KEYS, 'onTimeRate']) })).min(1),
+  sections: z
+    .array(
+      z.object({
+        source: z.enum(['totals', 'byAgency', 'byChannel', 'byCategory', 'byContentType']),
+        group: z.string().min(1),
+        name: z.string().optional(),
+      }),
+    )
+    .min(1),
+  names: z.object({ channel: z.record(z.string(), z.string()), contentType: z.record(z.string(), z.string()) }),
+  weeks: z.object({
+    sheet: z.string().min(1).max(31),
+    columns: z.array(column.extend({ key: z.enum(['weekStart', 'weekEnd', 'received', 'handled']) })),
+  }),
+  summarySheet: z.string().min(1).max(31),
+  infoSheet: z.string().min(1).max(31),
+});
+export type ReportTemplate = z.infer<typeof templateSchema>;
+
+/** Parsed once: a broken template fails at cold start, not in the middle of an export. */
+export const REPORT_TEMPLATE: ReportTemplate = templateSchema.parse(templateData);
+
+export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const CONTENT_TYPES: Record<Exclude<ReportFormat, 'json'>, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+export interface TableRow {
+  group: string;
+  code: string;
+  name: string;
+  counters: Counters;
+  /** The province-wide totals row (bold in the workbook). */
+  total?: boolean;
+}
+
+type Section = ReportTemplate['sections'][number];
+
+/** The report flattened into one rectangular table, section by section, in the template's order. */
+export function reportTable(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEMPLATE): TableRow[] {
+  const rows: Record<Section['source'], (s: Section) => TableRow[]> = {
+    totals: (s) => [{ group: s.group, code: '', name: s.name ?? s.group, counters: r.totals, total: true }],
+    byAgency: (s) => r.byAgency.map((a) => ({ group: s.group, code: a.agencyId, name: a.name, counters: a })),
+    byCategory: (s) =>
+      r.byCategory.map((c) => ({ group: s.group, code: c.categoryCode ?? '', name: c.name, counters: c })),
+    byChannel: (s) =>
+      Object.entries(r.byChannel).map(([k, c]) => ({
+        group: s.group,
+        code: k,
+        name: tpl.names.channel[k] ?? k,
+        counters: c,
+      })),
+    byContentType: (s) =>
+      Object.entries(r.byContentType).map(([k, c]) => ({
+        group: s.group,
+        code: k,
+        name: tpl.names.contentType[k] ?? k,
+        counters: c,
+      })),
+  };
+  return tpl.sections.flatMap((s) => rows[s.source](s));
+}
+
+/** `bao-cao-pakn_2026-07-01_2026-09-30.xlsx`: ASCII, so every browser keeps it as given. */
+export const reportFileName = (r: Pick<PeriodicReport, 'from' | 'to'>, ext: string, tpl = REPORT_TEMPLATE): string =>
+  `${tpl.fileName}_${r.from}_${r.to}.${ext}`;
+
+/** dd/mm/yyyy, as Vietnamese readers write dates. */
+const viDate = (date: string): string => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+
+// --- CSV -----------------------------------------------------------------------------------------
+
+/**
+ * A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection); a leading
+ * apostrophe makes it text. Names come from the directory, which administrators edit.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field: guarded, and quoted (RFC 4180) when it holds a separator, quote, line break or edge space. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The rate as a percentage with one decimal; empty when nothing was handled. */
+const percent = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 1000) / 10);
+
+const counterValue = (c: Counters, key: ReportTemplate['counters'][number]['key']): number | null =>
+  key === 'onTimeRate' ? percent(c.onTimeRate) : c[key];
+
+/**
+ * UTF-8 with a byte-order mark (without it Excel reads the file as the ANSI code page and the
+ * Vietnamese turns to mojibake), comma-separated, CRLF line ends, a header row and one rectangular
+ * table. Rates use a dot as the decimal mark, so the file stays machine-readable whatever the locale.
+ */
+export function toCsv(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEMPLATE): string {
+  const header = [
+    tpl.columns.group.label,
+    tpl.columns.code.label,
+    tpl.columns.name.label,
+    ...tpl.counters.map((c) => c.label),
+  ];
+  const lines = [header.map(csvField).join(',')];
+  for (const row of reportTable(r, tpl)) {
+    const cells = [row.group, row.code, row.name, ...tpl.counters.map((c) => counterValue(row.counters, c.key))];
+    lines.push(cells.map(csvField).join(','));
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+// --- XLSX ----------------------------------------------------------------------------------------
+
+const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } } as const;
+/** Rows above the table: title, period, blank. The header is the next row and stays frozen with them. */
+const TITLE_ROWS = 3;
+
+/**
+ * A workbook with the summary table (title, period, header row frozen with the name columns,
+ * autofilter, widths from the template), the weekly series and an information sheet.
+ * exceljs is loaded on first use so JSON requests do not pay for it at cold start.
+ */
+export async function toXlsx(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEMPLATE): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Hệ thống PAKN';
+  wb.title = tpl.title;
+  wb.created = new Date(r.generatedAt);
+
+  const fixed = [tpl.columns.group, tpl.columns.code, tpl.columns.name];
+  const sheet = wb.addWorksheet(tpl.summarySheet, {
+    views: [{ state: 'frozen', xSplit: fixed.length, ySplit: TITLE_ROWS + 1 }],
+  });
+  sheet.columns = [...fixed, ...tpl.counters].map((c) => ({ width: c.width }));
+  sheet.getCell(1, 1).value = tpl.title;
+  sheet.getCell(1, 1).font = { bold: true, size: 14 };
+  sheet.getCell(2, 1).value = `Kỳ báo cáo: từ ngày ${viDate(r.from)} đến ngày ${viDate(r.to)}`;
+
+  const header = sheet.getRow(TITLE_ROWS + 1);
+  header.values = [...fixed.map((c) => c.label), ...tpl.counters.map((c) => c.label)];
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
+  header.height = 48;
+  header.eachCell((cell) => {
+    cell.fill = HEADER_FILL;
+    cell.border = { bottom: { style: 'thin' } };
+  });
+
+  for (const row of reportTable(r, tpl)) {
+    const added = sheet.addRow([
+      row.group,
+      row.code,
+      row.name,
+      ...tpl.counters.map((c) => (c.key === 'onTimeRate' ? row.counters.onTimeRate : row.counters[c.key])),
+    ]);
+    if (row.total) added.font = { bold: true };
+  }
+  const rateColumn = tpl.counters.findIndex((c) => c.key === 'onTimeRate');
+  if (rateColumn >= 0) sheet.getColumn(fixed.length + rateColumn + 1).numFmt = '0.0%';
+  sheet.autoFilter = {
+    from: { row: TITLE_ROWS + 1, column: 1 },
+    to: { row: TITLE_ROWS + 1, column: fixed.length + tpl.counters.length },
+  };
+
+  const weeks = wb.addWorksheet(tpl.weeks.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  weeks.columns = tpl.weeks.columns.map((c) => ({ header: c.label, key: c.key, width: c.width }));
+  weeks.getRow(1).font = { bold: true };
+  for (const w of r.byWeek) weeks.addRow({ ...w, weekStart: viDate(w.weekStart), weekEnd: viDate(w.weekEnd) });
+
+  const info = wb.addWorksheet(tpl.infoSheet);
+  info.columns = [{ width: 36 }, { width: 90 }];
+  info.addRows([
+    ['Báo cáo', tpl.title],
+    ['Từ ngày', viDate(r.from)],
+    ['Đến ngày', viDate(r.to)],
+    ['Thời điểm lập', r.generatedAt],
+    ['Số kỳ trước chuyển sang tính từ PAKN tiếp nhận từ ngày', viDate(r.carriedOverSince)],
+    [
+      'Đối chiếu',
+      'Kỳ trước chuyển sang + Tiếp nhận mới = Đã xử lý (đúng hạn + quá hạn) + Đang xử lý (trong hạn + quá hạn) + Không tiếp nhận + Gộp do trùng lặp, trên từng dòng.',
+    ],
+    ['Ghi chú', 'PAKN trả lời ngay qua đường dây nóng được tính là đã xử lý đúng hạn.'],
+  ]);
+  info.getColumn(1).font = { bold: true };
+  info.getColumn(2).alignment = { wrapText: true };
+
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** `format` query parameter: JSON unless asked otherwise. */
+export function parseReportFormat(value: string | undefined): ReportFormat {
+  if (!value) return 'json';
+  if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  throw validationError([{ field: 'format', message: `Một trong: ${REPORT_FORMATS.join(', ')}.` }]);
+}
+
+export interface ReportFile {
+  fileName: string;
+  contentType: string;
+  /** Text for CSV; base64 for XLSX (binary through API Gateway and Lambda). */
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+export async function reportFile(r: PeriodicReport, format: Exclude<ReportFormat, 'json'>): Promise<ReportFile> {
+  const fileName = reportFileName(r, format);
+  if (format === 'csv') return { fileName, contentType: CONTENT_TYPES.csv, body: toCsv(r), isBase64Encoded: false };
+  return {
+    fileName,
+    contentType: CONTENT_TYPES.xlsx,
+    body: (await toXlsx(r)).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
