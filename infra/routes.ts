@@ -50,7 +50,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/v1/cases/{code}/return', fn: 'case-return', access: 'jwt', roles: ['officer'] },
   { method: 'POST', path: '/v1/cases/{code}/extension', fn: 'case-extension', access: 'jwt', roles: ['officer'] },
   { method: 'POST', path: '/v1/cases/{code}/resolve', fn: 'case-resolve', access: 'jwt', roles: ['officer'] },
+  { method: 'POST', path: '/v1/cases/{code}/reassign', fn: 'case-reassign', access: 'jwt', roles: ['coordinator'] },
   { method: 'PUT', path: '/v1/admin/calendar/{year}', fn: 'admin-calendar', access: 'jwt', roles: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/agencies/{id}', fn: 'admin-agencies', access: 'jwt', roles: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/routing-rules', fn: 'admin-routing-rules', access: 'jwt', roles: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/sla-policy', fn: 'admin-sla-policy', access: 'jwt', roles: ['admin'] },
 ];
 
 /** Scheduled functions: EventBridge Scheduler on AWS, the local scheduler and `POST /dev/jobs/{name}` locally. */

@@ -26,13 +26,14 @@ const deps: VpcpDeps = {
 export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<SyncReport> {
   const report = await syncVpcp(deps, new Date(event.time));
   const { pull, push } = report;
-  log(pull.error || push.failed.length || pull.quarantined.length ? 'warn' : 'info', 'vpcp-sync', {
+  log(pull.error || push.error || push.failed.length || pull.quarantined.length ? 'warn' : 'info', 'vpcp-sync', {
     registered: pull.registered.length,
     replayed: pull.replayed,
     quarantined: pull.quarantined.map((q) => q.maPakn ?? q.id),
     pullError: pull.error,
     pushed: push.accepted.length,
     pushFailed: push.failed,
+    pushError: push.error,
   });
   return report;
 }

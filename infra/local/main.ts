@@ -20,6 +20,10 @@ const stack = await startLocalStack({
 console.log(`PAKN local stack ready in ${Date.now() - t0} ms
   Citizen form        ${stack.url}/
   Tracking page       ${stack.url}/tra-cuu.html
+  Hotline operators   ${stack.url}/tong-dai.html
+  Agency/VPUB console ${stack.url}/console.html
+  Monitoring          ${stack.url}/dashboard.html
+  API reference       ${stack.url}/api.html   (OpenAPI: ${stack.url}/v1/openapi.json)
   API                 ${stack.url}/v1/categories
   Mail viewer (SES)   ${stack.sesUrl}/   (JSON: ${stack.sesUrl}/store)
   Data directory      ${process.env.PAKN_DATA_DIR ?? '.data'}

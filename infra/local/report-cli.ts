@@ -63,10 +63,21 @@ async function openStore(): Promise<{ store: DynamoStore; close: () => Promise<v
   const dir = resolve(values['data-dir'] ?? process.env.PAKN_DATA_DIR ?? '.data');
   if (!existsSync(dir))
     fail(`Không thấy dữ liệu cục bộ ở ${dir}: chạy "npm start" một lần, hoặc đặt DYNAMODB_ENDPOINT.`);
+  // LevelDB lets one process hold the directory, usually the running local stack; dynalite then
+  // throws from inside its request handler, out of reach of any await here.
+  process.on('uncaughtException', (e) => {
+    if (/Database is (closed|not open)|LOCK/i.test(String(e?.message)))
+      fail(
+        `Không mở được ${dir}: thư mục đang được "npm start" dùng. Hãy dừng npm start rồi chạy lại, hoặc đặt DYNAMODB_ENDPOINT.`,
+      );
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exit(1);
+  });
   const engine = await startDynalite({ path: dir });
   const doc = documentClient({ endpoint: engine.endpoint });
+  const store = new DynamoStore(doc, cfg.TABLE_NAME);
   return {
-    store: new DynamoStore(doc, cfg.TABLE_NAME),
+    store,
     close: async () => {
       doc.destroy();
       await engine.close();

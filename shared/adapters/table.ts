@@ -8,6 +8,9 @@
  * - ref:     pk=REF#<kind>   sk=<id>    value, version, changes
  * - vpcp:    pk=VPCP#SYNC sk=CURSOR (the pull cursor); pk=VPCP#QUARANTINE sk=<hash of the raw item>
  *            (national items set aside as malformed, with their errors)
+ * - open311: pk=OPEN311#KEYS sk=<key id>  name, salt, hash, ratePerMinute, created/revoked by and at
+ *            (an Open311 client's API key, hashed); pk=OPEN311#RATE#<key id> sk=RATE  window, count
+ *            (the key's request counter for the current minute)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { type Case, currentDeadline } from '../domain/case.ts';
@@ -97,6 +100,9 @@ export const referencePartition = (kind: string): string => `REF#${kind}`;
 export const vpcpCursorKey = (): ItemKey => ({ pk: 'VPCP#SYNC', sk: 'CURSOR' });
 export const VPCP_QUARANTINE_PARTITION = 'VPCP#QUARANTINE';
 export const vpcpQuarantineKey = (id: string): ItemKey => ({ pk: VPCP_QUARANTINE_PARTITION, sk: id });
+export const OPEN311_KEY_PARTITION = 'OPEN311#KEYS';
+export const open311KeyKey = (id: string): ItemKey => ({ pk: OPEN311_KEY_PARTITION, sk: id });
+export const open311RateKey = (id: string): ItemKey => ({ pk: `OPEN311#RATE#${id}`, sk: 'RATE' });
 
 /** FNV-1a (32 bit): stable across runtimes and releases, unlike anything keyed on a JS engine's hash. */
 export function dueShard(code: string): number {

@@ -6,7 +6,17 @@ import type { Actor } from '../domain/actor.ts';
 import type { Case } from '../domain/case.ts';
 import { isActiveAgency } from '../domain/directory.ts';
 import { DomainError, notFound, VersionConflict, validationError } from '../domain/errors.ts';
-import { forwardCase, linkDuplicate, mergeCase, type TransitionContext } from '../domain/lifecycle.ts';
+import {
+  decideExtension,
+  forwardCase,
+  linkDuplicate,
+  mergeCase,
+  reassignCase,
+  rejectCase,
+  resolveCase,
+  type TransitionContext,
+} from '../domain/lifecycle.ts';
+import { queueMail } from '../domain/outbox.ts';
 import { routeCase } from '../routing/index.ts';
 import { type AppDeps, type ReferenceData, referenceData, transitionContext } from './context.ts';
 import { deliverOutbox, updateCase } from './outbox.ts';
@@ -133,8 +143,57 @@ export async function mergeInto(
   if (!(await deps.cases.get(intoCode))) {
     throw validationError([{ field: 'intoCode', message: 'Không tìm thấy phản ánh, kiến nghị gốc.' }]);
   }
-  const merged = await actOnCase(deps, code, actor, ifMatch, (c, ctx) => mergeCase(c, intoCode, ctx), now);
+  const merged = await actOnCase(
+    deps,
+    code,
+    actor,
+    ifMatch,
+    (c, ctx) => toSender(mergeCase(c, intoCode, ctx), 'merged', ctx),
+    now,
+  );
   const ctx = transitionContext(await referenceData(deps.reference, now), actor, now);
   await updateCase(deps, intoCode, (original) => linkDuplicate(original, code, ctx));
   return merged;
+}
+
+/** Queue a mail to the sender in the same write as the change, when they gave an email. */
+function toSender(c: Case, template: string, ctx: TransitionContext): Case {
+  return c.submitter.email ? queueMail(c, template, [c.submitter.email], ctx) : c;
+}
+
+/** Không tiếp nhận; the sender is mailed the reason and how to resubmit. */
+export function rejectTransition(input: { reason: string }): Transition {
+  return (c, ctx) => toSender(rejectCase(c, input.reason, ctx), 'rejected', ctx);
+}
+
+/** Decide an extension within the policy; on approval the sender is mailed the new date. */
+export function extensionDecisionTransition(input: {
+  approve: boolean;
+  workingDays?: number;
+  note?: string;
+}): Transition {
+  return (c, ctx, ref) => {
+    if (input.workingDays !== undefined) checkExtensionPolicy(input.workingDays, ref);
+    const next = decideExtension(c, input, ctx);
+    return input.approve ? toSender(next, 'extension_approved', ctx) : next;
+  };
+}
+
+/** The agency's answer; the sender gets it by mail whether or not it is published. */
+export function resolveTransition(input: { answer: string; publish: boolean; internalNote?: string }): Transition {
+  return (c, ctx) => toSender(resolveCase(c, input, ctx), 'answer', ctx);
+}
+
+/** VPUB moves a forwarded case to another agency, which must be in force today and not the current one. */
+export function reassignTransition(input: { agencyId: string; reason: string }): Transition {
+  return (c, ctx, ref) => {
+    const onDate = ctx.iso(ctx.now).slice(0, 10);
+    if (!ref.agencies.some((a) => a.id === input.agencyId && isActiveAgency(a, onDate))) {
+      throw validationError([{ field: 'agencyId', message: 'Cơ quan không tồn tại hoặc không còn hoạt động.' }]);
+    }
+    if (c.agencyId === input.agencyId) {
+      throw validationError([{ field: 'agencyId', message: 'Phản ánh, kiến nghị đang do chính cơ quan này xử lý.' }]);
+    }
+    return reassignCase(c, input, ctx);
+  };
 }

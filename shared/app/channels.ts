@@ -10,6 +10,8 @@ import { type IntakeResult, registerIntake } from './intake.ts';
 
 /** Clock skew we tolerate on a call time the operator typed in. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** An older call time is a typo (a wrong year), and before 1900 no working-day calendar can place it. */
+const MAX_CALL_AGE_MS = 5 * 365 * 86_400_000;
 
 export function idempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
@@ -55,6 +57,11 @@ export function logHotlineCall(
   if (input.calledAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
     throw new DomainError('validation', 'call_in_future', 'Thời điểm cuộc gọi không thể ở tương lai.', [
       { field: 'calledAt', message: 'Thời điểm cuộc gọi không thể ở tương lai.' },
+    ]);
+  }
+  if (input.calledAt.getTime() < now.getTime() - MAX_CALL_AGE_MS) {
+    throw new DomainError('validation', 'call_too_old', 'Thời điểm cuộc gọi không hợp lệ (quá 5 năm trước).', [
+      { field: 'calledAt', message: 'Thời điểm cuộc gọi không hợp lệ (quá 5 năm trước).' },
     ]);
   }
   const title = input.title ?? summarise(input.content);
@@ -113,8 +120,8 @@ export function receiveVpcpItem(deps: AppDeps, item: VpcpItem, raw: string, now:
   );
 }
 
-/** A title for a call logged without one: the first words of the operator's text. */
-function summarise(content: string): string {
+/** A title for a call (or an Open311 request) filed without one: the first words of its text. */
+export function summarise(content: string): string {
   const firstLine = content.split(/\n/)[0] ?? content;
   return firstLine.length <= 120 ? firstLine : `${firstLine.slice(0, 117).replace(/\s+\S*$/, '')}…`;
 }

@@ -2,7 +2,7 @@
  * What every use case receives: the ports (built once per cold start by `shared/adapters/deps.ts`)
  * and the reference data (directory, rules, SLA policy, calendar) loaded from the store.
  */
-import { toVnIso, WorkingCalendar } from '../calendar/index.ts';
+import { type CalendarYear, toVnIso, WorkingCalendar } from '../calendar/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Agency, Category, Locality } from '../domain/directory.ts';
 import type { TransitionContext } from '../domain/lifecycle.ts';
@@ -62,7 +62,7 @@ async function loadReference(store: ReferenceStore): Promise<ReferenceData> {
     store.listReference<Locality>('localities'),
     store.getReference<RoutingSettings>('routing-rules', 'current'),
     store.getReference<SlaPolicy>('sla-policy', 'current'),
-    store.listReference<import('../calendar/index.ts').CalendarYear>('calendar'),
+    store.listReference<CalendarYear>('calendar'),
   ]);
   return {
     agencies: agencies.map((i) => i.value),

@@ -36,7 +36,7 @@ import type { Mail, ReferenceItem } from './ports.ts';
 const CONCURRENCY = 8;
 const MAX_CONFLICT_RETRIES = 5;
 /** Local time of the daily summary (the schedule fires then; a run before it does nothing). */
-export const SUMMARY_TIME = '07:30';
+const SUMMARY_TIME = '07:30';
 const MOST_OVERDUE = 10;
 
 interface Setting {

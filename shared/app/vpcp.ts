@@ -94,6 +94,8 @@ export interface SyncReport {
     due: number;
     accepted: string[];
     failed: Array<{ code: string; error: string }>;
+    /** Why the pushes stopped early (our store failing); unclaimed or unrecorded pushes stay due. */
+    error?: string;
   };
 }
 
@@ -212,11 +214,21 @@ export function vpcpResultOf(c: Case, agencyName: string | undefined): VpcpResul
  * The national system being down (timeout, 5xx) ends the run's pushes: the rest wait for the next run.
  */
 export async function pushVpcpResults(deps: VpcpDeps, now: Date): Promise<SyncReport['push']> {
-  const ctx = { now, iso: toVnIso };
   const report: SyncReport['push'] = { due: 0, accepted: [], failed: [] };
+  try {
+    await pushDue(deps, now, report);
+  } catch (e) {
+    // A claim whose outcome could not be recorded is retried once its lease ends.
+    report.error = messageOf(e);
+  }
+  return report;
+}
+
+async function pushDue(deps: VpcpDeps, now: Date, report: SyncReport['push']): Promise<void> {
+  const ctx = { now, iso: toVnIso };
   const codes = await deps.vpcpState.listPushesDue(toVnIso(now), PUSH_BATCH);
   report.due = codes.length;
-  if (codes.length === 0) return report;
+  if (codes.length === 0) return;
   const ref = await referenceData(deps.reference, now);
   for (const code of codes) {
     const current = await deps.cases.get(code);
@@ -242,5 +254,4 @@ export async function pushVpcpResults(deps: VpcpDeps, now: Date): Promise<SyncRe
     await updateCase(deps, code, (c) => vpcpPushAccepted(c, attempt, ctx));
     report.accepted.push(code);
   }
-  return report;
 }

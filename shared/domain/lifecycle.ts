@@ -308,3 +308,37 @@ export function resolveCase(
     entry(ctx, 'resolved'),
   );
 }
+
+/**
+ * VPUB moves a forwarded case to another agency in one step (a return and a new forwarding): the
+ * new agency gets fresh acknowledge and handle clocks, as after any forwarding; a pending or
+ * decided extension belonged to the old agency and goes.
+ */
+export function reassignCase(c: Case, input: { agencyId: string; reason: string }, ctx: TransitionContext): Case {
+  requireCoordinator(ctx.actor);
+  requireStatus(c, 'reassign', 'assigned', 'in_progress');
+  const next: Case = { ...c, status: 'assigned', agencyId: input.agencyId, extension: undefined, escalationLevel: 0 };
+  next.deadlines = [
+    ...c.deadlines.filter((d) => d.step === 'classify'),
+    { step: 'acknowledge', dueAt: ctx.deadlineFor('acknowledge', ctx.now, next) },
+    { step: 'handle', dueAt: ctx.deadlineFor('handle', ctx.now, next) },
+  ];
+  return step(c, next, entry(ctx, 'reassigned', `${c.agencyId ?? ''} → ${input.agencyId}: ${input.reason}`));
+}
+
+/**
+ * A reorganisation (the agency was dissolved or merged): its successor takes the open case over
+ * as it stands — status, deadlines and extension unchanged, since the citizen must not wait longer
+ * because of it. With no successor the case goes back to VPUB triage and the forwarding clock
+ * restarts, as after a return.
+ */
+export function transferCase(c: Case, input: { toAgencyId?: string; note: string }, ctx: TransitionContext): Case {
+  if (ctx.actor.id !== 'system' && !hasRole(ctx.actor, 'admin')) forbiddenFor();
+  requireStatus(c, 'transfer', 'assigned', 'in_progress');
+  if (input.toAgencyId) {
+    return step(c, { agencyId: input.toAgencyId }, entry(ctx, 'transferred', input.note));
+  }
+  const next: Case = { ...c, status: 'received', agencyId: undefined, extension: undefined, escalationLevel: 0 };
+  next.deadlines = [{ step: 'classify', dueAt: ctx.deadlineFor('classify', ctx.now, next) }];
+  return step(c, next, entry(ctx, 'transferred', input.note));
+}

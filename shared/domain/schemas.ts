@@ -183,3 +183,42 @@ export const resolveInput = z.strictObject({
   internalNote: text('Ghi chú nội bộ', LIMITS.reason).optional(),
 });
 export const emptyInput = z.strictObject({});
+
+/** `POST /v1/cases/{code}/reassign` — VPUB moves a forwarded case to another agency. */
+export const reassignInput = z.strictObject({ agencyId, reason: text('Lý do chuyển', LIMITS.reason) });
+
+/** A calendar date as written, YYYY-MM-DD, that exists. */
+const day = (label: string) =>
+  z
+    .string({ error: `${label}: phải là ngày dạng YYYY-MM-DD.` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label}: phải là ngày dạng YYYY-MM-DD.` })
+    .refine(isRealDate, { message: `${label}: ngày không tồn tại.` });
+
+/**
+ * `PUT /v1/admin/agencies/{id}` — one entry of the versioned directory. The id comes from the path;
+ * a body that names one must name the same. `validTo` is exclusive: the first day it is no longer
+ * in force.
+ */
+export const agencyInput = z
+  .strictObject({
+    id: agencyId.optional(),
+    name: text('Tên cơ quan', LIMITS.name),
+    level: z.enum(['province', 'commune'], { error: 'Cấp: "province" (cấp tỉnh) hoặc "commune" (cấp xã).' }),
+    role: z.enum(['coordinator', 'leadership'], { error: 'Vai trò: "coordinator" hoặc "leadership".' }).optional(),
+    vertical: z.boolean({ error: 'vertical: true hoặc false.' }).optional(),
+    locality: localityCode.optional(),
+    headEmail: email.optional(),
+    focalEmail: email.optional(),
+    predecessors: z.array(agencyId).max(20).optional(),
+    successors: z.array(agencyId).max(20).optional(),
+    validFrom: day('Hiệu lực từ ngày').optional(),
+    validTo: day('Hết hiệu lực từ ngày').optional(),
+  })
+  .refine((a) => a.level !== 'commune' || a.locality !== undefined, {
+    message: 'UBND cấp xã phải có mã địa bàn (locality).',
+    path: ['locality'],
+  })
+  .refine((a) => !a.validFrom || !a.validTo || a.validFrom < a.validTo, {
+    message: 'Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.',
+    path: ['validTo'],
+  });

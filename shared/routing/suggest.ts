@@ -33,13 +33,13 @@ export interface CategoryModelOptions {
    * everyday "do", so alone it says little; bigrams stay reliable ("do dac" is đo đạc).
    */
   looseUnigramWeight?: number;
-  /** Extra weight of the opening syllables, where writers usually state the matter. */
+  /** Extra multiplier of the content's opening syllables, where writers usually state the matter. */
   leadBoost?: number;
   /** Decay length (syllables) of {@link leadBoost}. */
   leadLength?: number;
   /** 0: every bigram of a long term counts fully; 1: the term's bigrams share a weight of 1. */
   phraseSpread?: number;
-  /** How many times a title token counts: titles are short summaries of the matter. */
+  /** Multiplier of a feature seen in the title: titles are short summaries of the matter. */
   titleWeight?: number;
   /** Softmax temperature: lower makes the top score more confident. */
   temperature?: number;
@@ -85,7 +85,7 @@ const DEFAULTS = {
   leadLength: 30,
   phraseSpread: 0.5,
   titleWeight: 3,
-  temperature: 4.5,
+  temperature: 6,
   fallbackCategory: 'khac',
   genericWeight: 0.2,
 } as const;
@@ -220,28 +220,30 @@ export function defaultCategoryModel(): CategoryModel {
 
 /** Raw BM25 score per category index. */
 export function scoreCategories(input: SuggestInput, model: CategoryModel = defaultCategoryModel()): number[] {
-  // Per spelling: occurrences, and whether any occurrence had known diacritics.
-  const counts = new Map<string, { count: number; bigram: boolean; exact: boolean }>();
-  const collect = (text: string, weight: number, lead: number) => {
+  // Per spelling: occurrences; the strongest place it was seen (title, opening, body); whether
+  // any occurrence had known diacritics.
+  const counts = new Map<string, { count: number; boost: number; bigram: boolean; exact: boolean }>();
+  const collect = (text: string, boostAt: (at: number) => number) => {
     const { unigrams, bigrams } = features(analyze(text, model.lexicon));
     for (const f of [...unigrams, ...bigrams]) {
       for (const v of model.variants.get(f.folded) ?? []) {
         if (!agrees(f.marks, v.marks)) continue;
-        const c = counts.get(v.key) ?? { count: 0, bigram: f.bigram, exact: false };
-        c.count += weight * (1 + lead * Math.exp(-f.at / model.leadLength));
+        const c = counts.get(v.key) ?? { count: 0, boost: 1, bigram: f.bigram, exact: false };
+        c.count += 1;
+        c.boost = Math.max(c.boost, boostAt(f.at));
         c.exact ||= f.bigram || f.marks[0] !== null;
         counts.set(v.key, c);
       }
     }
   };
-  if (input.title) collect(input.title, model.titleWeight, 0);
-  collect(input.content, 1, model.leadBoost);
+  if (input.title) collect(input.title, () => model.titleWeight);
+  collect(input.content, (at) => 1 + model.leadBoost * Math.exp(-at / model.leadLength));
 
   const scores = model.categories.map(() => 0);
-  for (const [key, { count, bigram, exact }] of counts) {
+  for (const [key, { count, boost, bigram, exact }] of counts) {
     // Repeating a word adds a little, not linearly: a long rant about one thing stays one thing.
     const saturated = (count * 2.5) / (count + 1.5);
-    const q = saturated * (bigram ? model.bigramWeight : 1) * (exact ? 1 : model.looseUnigramWeight);
+    const q = saturated * boost * (bigram ? model.bigramWeight : 1) * (exact ? 1 : model.looseUnigramWeight);
     for (const [i, w] of model.weights.get(key) ?? []) scores[i] = (scores[i] ?? 0) + q * w;
   }
   return scores;

@@ -2,9 +2,10 @@
  * Vietnamese text normalisation for routing: NFC, lower case, diacritics folding, syllable
  * tokens, bigrams, abbreviation expansion and typo tolerance. Pure functions, no I/O.
  *
- * Everything the models compare is in the *folded* form (no tone or vowel marks, đ → d), because
- * citizens often type without diacritics (phone keyboards, old SMS habits) and the same words must
- * match either way.
+ * Words are matched on their *folded* form (no tone or vowel marks, đ → d), because citizens often
+ * type without diacritics (phone keyboards, old SMS habits) and the same words must match either
+ * way; when the text does carry diacritics they must also agree, since many different syllables
+ * fold alike (đất/đặt, thuế/thuê, chợ/cho).
  */
 
 /** NFC, lower case, single spaces. The form shown to people and kept for display. */

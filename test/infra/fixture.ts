@@ -5,13 +5,14 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PROJECT_ROOT } from '../../infra/aws/constructs/pakn-function.ts';
 import { buildApp } from '../../infra/aws/pakn-app.ts';
 import type { ApiStack } from '../../infra/aws/stacks/api-stack.ts';
 import type { DataStack } from '../../infra/aws/stacks/data-stack.ts';
+import { WEB_VENDOR_FILES, type WebStack } from '../../infra/aws/stacks/web-stack.ts';
 import { JOBS, type JobSpec, ROUTES, type RouteSpec } from '../../infra/routes.ts';
 
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -22,9 +23,11 @@ export interface Built {
   app: App;
   data: DataStack;
   api: ApiStack;
+  web: WebStack;
   /** Synthesized on first use, so aspects (cdk-nag) can be added before. */
   readonly dataTemplate: Template;
   readonly apiTemplate: Template;
+  readonly webTemplate: Template;
   /** Removes the stub root. */
   dispose: () => void;
 }
@@ -44,17 +47,25 @@ export function build(options: BuildOptions = {}): Built {
     mkdirSync(join(root, 'functions', fn), { recursive: true });
     writeFileSync(join(root, 'functions', fn, 'handler.ts'), 'export const handler = async () => ({});\n');
   }
+  mkdirSync(join(root, 'web'));
+  writeFileSync(join(root, 'web', 'index.html'), '<!doctype html><title>PAKN</title>\n');
+  for (const file of Object.values(WEB_VENDOR_FILES)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), '/* stub */\n');
+  }
   const app = new App({
     context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...options.context },
     outdir: join(root, 'cdk.out'),
   });
-  const { data, api } = buildApp(app, { projectRoot: root, routes, jobs });
+  const { data, api, web } = buildApp(app, { projectRoot: root, routes, jobs });
   let dataTemplate: Template | undefined;
   let apiTemplate: Template | undefined;
+  let webTemplate: Template | undefined;
   return {
     app,
     data,
     api,
+    web,
     get dataTemplate() {
       dataTemplate ??= Template.fromStack(data);
       return dataTemplate;
@@ -62,6 +73,10 @@ export function build(options: BuildOptions = {}): Built {
     get apiTemplate() {
       apiTemplate ??= Template.fromStack(api);
       return apiTemplate;
+    },
+    get webTemplate() {
+      webTemplate ??= Template.fromStack(web);
+      return webTemplate;
     },
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };

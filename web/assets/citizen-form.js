@@ -8,6 +8,7 @@ import {
   apiFieldErrors,
   characterCount,
   clean,
+  DUE_LABELS,
   FieldErrors,
   failureMessage,
   fillSelect,
@@ -15,6 +16,7 @@ import {
   formatDateTime,
   loadReference,
   newKey,
+  STATUS_LABELS,
 } from './pakn.js';
 
 const LIMITS = { title: 200, content: 10_000, name: 200, address: 500, organization: 200 };
@@ -168,7 +170,12 @@ function showSuccess(result, body) {
   $('success-code').textContent = result.code;
   $('success-title-text').textContent = body.title;
   $('success-received').textContent = formatDateTime(result.receivedAt);
-  $('success-due').textContent = result.dueAt ? formatDate(result.dueAt) : 'Đang xác định';
+  $('success-status').textContent = STATUS_LABELS[result.status] ?? result.status;
+  // Usually the classify deadline; an automatically forwarded PAKN already runs the agency's.
+  const dueLabel = DUE_LABELS[result.status];
+  $('success-due-row').hidden = !(dueLabel && result.dueAt);
+  if (dueLabel) $('success-due-label').textContent = dueLabel;
+  $('success-due').textContent = result.dueAt ? formatDate(result.dueAt) : '';
   $('success-mail').hidden = !body.submitter.email;
   $('success-track').href = `tra-cuu.html?ma=${encodeURIComponent(result.code)}`;
   $('form-view').hidden = true;

@@ -105,12 +105,12 @@ export function h(tag, attrs = {}, ...children) {
  * is `status: 0`.
  */
 export async function api(path, { method = 'GET', body, headers = {}, token } = {}) {
-  const h2 = { accept: 'application/json', ...headers };
-  if (body !== undefined) h2['content-type'] = 'application/json';
-  if (token) h2.authorization = `Bearer ${token}`;
+  const sent = { accept: 'application/json', ...headers };
+  if (body !== undefined) sent['content-type'] = 'application/json';
+  if (token) sent.authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(path, { method, headers: h2, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    res = await fetch(path, { method, headers: sent, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch {
     return { status: 0, json: undefined };
   }

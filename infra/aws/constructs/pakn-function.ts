@@ -10,7 +10,9 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
@@ -41,6 +43,7 @@ export const MAILING_FUNCTIONS = [
   'case-extension',
   'case-extension-decision',
   'case-resolve',
+  'case-reassign',
 ] as const;
 
 /** Whether `fn` sends mail (see {@link MAILING_FUNCTIONS}). */
@@ -59,6 +62,9 @@ export interface PaknFunctionEnv {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** CloudWatch namespace of the functions' own metrics (EMF); the deadline scan publishes `CasesOverdue` in it. */
+export const METRICS_NAMESPACE = 'PAKN';
 
 // Lambda drops application log lines below this level before they are stored (and billed).
 const LAMBDA_LOG_LEVEL: Record<LogLevel, ApplicationLogLevel> = {
@@ -81,6 +87,10 @@ export interface PaknFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   logRetention?: RetentionDays;
+  /** Concurrent runs this function may have at most (and always gets); unset for the shared pool. */
+  reservedConcurrency?: number;
+  /** For functions invoked asynchronously: how often Lambda retries and where an event lands when it gives up. */
+  async?: { deadLetterQueue: IQueue; retryAttempts: number; maxEventAge: Duration };
 }
 
 export type TableAccess = 'read' | 'readwrite';
@@ -108,6 +118,12 @@ export class PaknFunction extends NodejsFunction {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       // Logs carry the audit trail of who did what to a citizen's case: keep them past a teardown.
       removalPolicy: RemovalPolicy.RETAIN,
+      // The logger redacts contact fields by name; this masks an address that reaches a line any other
+      // way (an error message quoting the input) before anyone without logs:Unmask reads it.
+      dataProtectionPolicy: new DataProtectionPolicy({
+        name: `pakn-${props.fn}-pii`,
+        identifiers: [DataIdentifier.EMAILADDRESS],
+      }),
     });
     // An own role instead of the default one, which attaches AWSLambdaBasicExecutionRole (log
     // permissions on every log group of the account).
@@ -129,6 +145,14 @@ export class PaknFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...(props.async
+        ? {
+            deadLetterQueue: props.async.deadLetterQueue,
+            retryAttempts: props.async.retryAttempts,
+            maxEventAge: props.async.maxEventAge,
+          }
+        : {}),
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -160,7 +184,9 @@ export class PaknFunction extends NodejsFunction {
         JWT_ISSUER: props.env.jwtIssuer,
         JWT_AUDIENCE: props.env.jwtAudience,
         LOG_LEVEL: props.env.logLevel,
+        POWERTOOLS_LOG_LEVEL: props.env.logLevel.toUpperCase(),
         POWERTOOLS_SERVICE_NAME: `pakn-${props.fn}`,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
       description: `PAKN ${props.fn}`,
     });
@@ -198,14 +224,34 @@ export class PaknFunction extends NodejsFunction {
     this.addEnvironment('TABLE_NAME', table.tableName);
   }
 
-  /** Lets the function send mail from `identityArn` (an SES domain or address identity). */
-  allowMail(identityArn: string): void {
+  /**
+   * Lets the function send mail from `identityArn` (an SES domain or address identity). SES also
+   * authorizes the send against the configuration set the identity applies by default, so that
+   * one is named too; nothing else.
+   */
+  allowMail(identityArn: string, configurationSetArn: string): void {
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [identityArn],
+        resources: [identityArn, configurationSetArn],
       }),
     );
+  }
+
+  /**
+   * Puts the secret's ARN in `envName` and lets the function read that one secret: the value is
+   * fetched at cold start, never stored in the template or the function's configuration.
+   */
+  bindSecret(envName: string, secret: ISecret): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
+    // A customer-managed key would need kms:Decrypt too; these secrets use the AWS-managed one.
+    if (secret.encryptionKey) secret.encryptionKey.grantDecrypt(this);
+    this.addEnvironment(envName, secret.secretArn);
   }
 }

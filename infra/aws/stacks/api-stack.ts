@@ -1,15 +1,22 @@
 /**
  * Stateless resources: the staff user pool, one function per `fn` of the route table, the HTTP API,
- * the schedules and the alarms. Everything here is rebuilt from `infra/routes.ts`, so adding a route
- * or a job there is all it takes to deploy it.
+ * the schedules, the alarms and the dashboard. Everything here is rebuilt from `infra/routes.ts`, so
+ * adding a route or a job there is all it takes to deploy it.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -21,40 +28,21 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { TimeZone } from 'aws-cdk-lib/core';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { ROLES } from '../../../shared/domain/actor.ts';
 import { type Access, JOBS, type JobSpec, ROUTES, type RouteSpec } from '../../routes.ts';
-import {
-  type LogLevel,
-  PaknFunction,
-  type PaknFunctionProps,
-  sendsMail,
-  type TableAccess,
-} from '../constructs/pakn-function.ts';
-
-/** Deployment settings, read from CDK context by `app.ts`. */
-export interface PaknSettings {
-  stage: string;
-  /** The only origin browsers may call the API from (CORS). */
-  webOrigin: string;
-  /** Base URL for links in mail. */
-  publicBaseUrl: string;
-  /** `From:` of outgoing mail; must belong to `sesIdentity`. */
-  mailFrom: string;
-  /** The verified SES identity (domain or address) mail is sent from. */
-  sesIdentity: string;
-  /** Who gets alarm mail; empty for none. */
-  alarmEmail: string;
-  logLevel: LogLevel;
-}
+import { Monitoring } from '../constructs/monitoring.ts';
+import { PaknFunction, type PaknFunctionProps, sendsMail, type TableAccess } from '../constructs/pakn-function.ts';
+import type { PaknSettings } from '../settings.ts';
+import { mailConfigurationSetName } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   settings: PaknSettings;
@@ -62,6 +50,8 @@ export interface ApiStackProps extends StackProps {
   tableKey: IKey;
   /** Index names of `table`, granted one by one rather than `index/*`. */
   indexNames: readonly string[];
+  /** Secrets from the data stack; each is readable only by the functions that use it. */
+  secrets: { vpcpHmac: ISecret; vpcpCredentials: ISecret };
   /** See {@link PaknFunctionProps.projectRoot}. */
   projectRoot?: string;
   routes?: readonly RouteSpec[];
@@ -85,11 +75,32 @@ export function tableAccessFor(fn: string, routes: readonly RouteSpec[], jobs: r
   return writes ? 'readwrite' : 'read';
 }
 
+/**
+ * Functions that call the national PAKN system (VPCP) and so need its base URL and credentials. A
+ * test walks each handler's imports and fails when one reaches the VPCP HTTP gateway without being
+ * listed here.
+ */
+export const VPCP_CLIENT_FUNCTIONS = ['vpcp-sync'] as const;
+export const callsVpcp = (fn: string): boolean => VPCP_CLIENT_FUNCTIONS.some((v) => v === fn);
+
+/** Functions behind an `hmac` route verify the signature and so need the shared HMAC key. */
+export const servesHmacRoute = (fn: string, routes: readonly RouteSpec[]): boolean =>
+  routes.some((r) => r.fn === fn && r.access === 'hmac');
+
+/**
+ * Environment variables naming the secrets (their ARNs); the code fetches the values from Secrets
+ * Manager at cold start. Never the values themselves.
+ */
+export const SECRET_ENV = {
+  vpcpHmac: 'VPCP_HMAC_SECRET_ARN',
+  vpcpCredentials: 'VPCP_CREDENTIALS_SECRET_ARN',
+} as const;
+
 /** Why a route without a gateway authorizer is fine, per access kind (cdk-nag APIG4). */
 const OPEN_ROUTE_REASON: Record<Exclude<Access, 'jwt'>, string> = {
   public:
     'Citizen endpoint without sign-in by design (architecture.md, "Public (no token)"); abuse is bounded by the ' +
-    'stage throttle and the per-client rate limit in the handler.',
+    'stage throttle and, for writes, a tighter route throttle (ROUTE_THROTTLE).',
   'optional-jwt':
     'Anonymous callers get the public view; a bearer token, when sent, is verified by the handler against the ' +
     'same user pool (JWT_ISSUER, JWT_AUDIENCE). A gateway authorizer would turn the anonymous caller away.',
@@ -98,14 +109,44 @@ const OPEN_ROUTE_REASON: Record<Exclude<Access, 'jwt'>, string> = {
     'HMAC-SHA256 signature over the raw body before anything else.',
 };
 
-// Public intake is the abuse surface; these bound the whole stage, per-client limits live in the handler.
-const THROTTLE = { rateLimit: 50, burstLimit: 100 };
+// Bounds the whole stage: far above a province's peak (docs/scale.md), far below what would exhaust
+// the account's Lambda concurrency or run up a bill.
+const THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+
+/**
+ * Tighter limits for the routes anyone can write to without a token: public intake and the machine
+ * endpoint (whose signature check still costs an invocation). A province receives a few hundred PAKN
+ * a day; a sustained 5 per second is a script, and 429 tells a legitimate client to retry.
+ */
+export const ROUTE_THROTTLE: Partial<Record<Access, ThrottleSettings>> = {
+  public: { rateLimit: 5, burstLimit: 20 },
+  hmac: { rateLimit: 5, burstLimit: 20 },
+};
+/** The route throttle for `route`, if it gets one: writes only, reads stay under the stage limit. */
+export const routeThrottle = (route: RouteSpec): ThrottleSettings | undefined =>
+  route.method === 'GET' ? undefined : ROUTE_THROTTLE[route.access];
+
+/**
+ * Asynchronous invocations of a job (EventBridge Scheduler → Lambda): two retries, then the
+ * dead-letter queue. An event older than an hour is superseded by a later run anyway.
+ */
+const JOB_RETRIES = 2;
+const JOB_MAX_EVENT_AGE = Duration.hours(1);
+/**
+ * One run of a job at a time: overlapping deadline scans would claim and mail from the same due
+ * index page, and overlapping VPCP syncs would pull from the same cursor. A run that finds the slot
+ * taken is throttled and retried by Lambda until the previous one ends (or the event expires).
+ */
+export const JOB_CONCURRENCY = 1;
 
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly functions: ReadonlyMap<string, PaknFunction>;
+  /** Where a job's event lands after its last retry. */
+  readonly jobFailures: Queue;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -174,15 +215,40 @@ export class ApiStack extends Stack {
       resource: 'identity',
       resourceName: settings.sesIdentity,
     });
+    const mailConfigurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: mailConfigurationSetName(settings.stage),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    // Holds scheduled events only (no personal data), so SQS-managed encryption suffices and neither
+    // Lambda nor Scheduler needs a key grant to write into it.
+    this.jobFailures = new Queue(this, 'JobFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
 
     const functions = new Map<string, PaknFunction>();
     const jobFns = new Set(jobs.map((j) => j.fn));
     for (const fn of new Set([...routes.map((r) => r.fn), ...jobs.map((j) => j.fn)])) {
+      const isJob = jobFns.has(fn);
       const f = new PaknFunction(this, functionId(fn), {
         fn,
         ...(props.projectRoot ? { projectRoot: props.projectRoot } : {}),
         // A scan over many overdue cases sends digests; API handlers must answer within 30 s anyway.
-        timeout: jobFns.has(fn) ? Duration.minutes(5) : Duration.seconds(10),
+        timeout: isJob ? Duration.minutes(5) : Duration.seconds(10),
+        ...(isJob
+          ? {
+              reservedConcurrency: JOB_CONCURRENCY,
+              async: {
+                deadLetterQueue: this.jobFailures,
+                retryAttempts: JOB_RETRIES,
+                maxEventAge: JOB_MAX_EVENT_AGE,
+              },
+            }
+          : {}),
         env: {
           mailFrom: settings.mailFrom,
           publicBaseUrl: settings.publicBaseUrl,
@@ -192,7 +258,12 @@ export class ApiStack extends Stack {
         },
       });
       f.bindTable(props.table, props.tableKey, props.indexNames, tableAccessFor(fn, routes, jobs));
-      if (sendsMail(fn)) f.allowMail(mailIdentityArn);
+      if (sendsMail(fn)) f.allowMail(mailIdentityArn, mailConfigurationSetArn);
+      if (servesHmacRoute(fn, routes)) f.bindSecret(SECRET_ENV.vpcpHmac, props.secrets.vpcpHmac);
+      if (callsVpcp(fn)) {
+        f.bindSecret(SECRET_ENV.vpcpCredentials, props.secrets.vpcpCredentials);
+        if (settings.vpcpBaseUrl) f.addEnvironment('VPCP_BASE_URL', settings.vpcpBaseUrl);
+      }
       functions.set(fn, f);
     }
     this.functions = functions;
@@ -212,7 +283,7 @@ export class ApiStack extends Stack {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    new HttpStage(this, 'DefaultStage', {
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -239,6 +310,9 @@ export class ApiStack extends Stack {
       userPoolClients: [this.userPoolClient],
     });
     const integrations = new Map<string, HttpLambdaIntegration>();
+    // Raw CloudFormation (the L1 types RouteSettings as JSON), hence the PascalCase.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const throttledRoutes: HttpRoute[] = [];
     for (const route of routes) {
       const f = functions.get(route.fn);
       if (!f) throw new Error(`no function for ${route.fn}`);
@@ -249,15 +323,29 @@ export class ApiStack extends Stack {
       }
       // optional-jwt and hmac routes stay open at the gateway: their handlers check the token or the
       // signature themselves (see OPEN_ROUTE_REASON).
+      const methods = [HttpMethod[route.method]];
+      let added: HttpRoute[];
       if (route.access === 'jwt') {
-        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer });
+        added = this.api.addRoutes({ path: route.path, methods, integration, authorizer });
       } else {
-        const open = this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-        NagSuppressions.addResourceSuppressions(open, [
+        added = this.api.addRoutes({ path: route.path, methods, integration });
+        NagSuppressions.addResourceSuppressions(added, [
           { id: 'AwsSolutions-APIG4', reason: OPEN_ROUTE_REASON[route.access] },
         ]);
       }
+      const throttle = routeThrottle(route);
+      if (throttle) {
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: throttle.rateLimit,
+          ThrottlingBurstLimit: throttle.burstLimit,
+        };
+        throttledRoutes.push(...added);
+      }
     }
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = routeSettings;
+    // API Gateway rejects route settings for a route key it does not know yet.
+    for (const route of throttledRoutes) cfnStage.node.addDependency(route);
 
     for (const job of jobs) {
       const f = functions.get(job.fn);
@@ -268,8 +356,11 @@ export class ApiStack extends Stack {
           conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
         }),
       });
+      // A VPCP job without the national system's address would only fail every run: deploy it paused.
+      const enabled = !callsVpcp(job.fn) || Boolean(settings.vpcpBaseUrl);
       new Schedule(this, `${functionId(job.fn)}Schedule`, {
-        description: `PAKN ${job.fn}`,
+        description: `PAKN ${job.fn}${enabled ? '' : ' (paused until vpcpBaseUrl is set)'}`,
+        enabled,
         // Cron fields are read on the province's clock (UTC+7, no daylight saving).
         schedule: ScheduleExpression.expression(job.schedule, TimeZone.ASIA_HO_CHI_MINH),
         target: new LambdaInvoke(f, {
@@ -284,10 +375,13 @@ export class ApiStack extends Stack {
             resources: [ContextAttribute.scheduleArn],
             detail: {},
           }),
-          // The next run picks up whatever a failed one left (claims and the outbox are idempotent),
-          // so a couple of quick retries is enough and no dead-letter queue is needed.
+          // These retries cover Scheduler failing to hand the event to Lambda; a run that fails is
+          // retried by Lambda (JOB_RETRIES). Either way a lost event lands in the dead-letter queue,
+          // whose alarm pages: the next run picks up what a failed one left (claims and the outbox are
+          // idempotent), but nobody should learn of a failing job from the next overdue digest.
           retryAttempts: 2,
           maxEventAge: Duration.minutes(10),
+          deadLetterQueue: this.jobFailures,
         }),
       });
       // After the schedule: the grant that needs it creates the role's policy only then.
@@ -306,44 +400,21 @@ export class ApiStack extends Stack {
       );
     }
 
-    this.alarms(settings.alarmEmail);
+    this.monitoring = new Monitoring(this, 'Operations', {
+      stage: settings.stage,
+      alarmEmail: settings.alarmEmail,
+      functions,
+      api: this.api,
+      deadLetterQueue: this.jobFailures,
+      table: props.table,
+      indexNames: props.indexNames,
+      overdueThreshold: settings.overdueAlarmThreshold,
+      idOf: functionId,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'JwtIssuer', { value: issuer });
-  }
-
-  /** A function error or a burst of 5xx pages the operators; mail only when an address is set. */
-  private alarms(email: string): void {
-    const key = new Key(this, 'AlarmTopicKey', {
-      description: 'PAKN alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // CloudWatch publishes to the encrypted topic and so needs the key (not granted by default).
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
-    const topic = new Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
-    if (email) topic.addSubscription(new EmailSubscription(email));
-    const action = new SnsAction(topic);
-
-    for (const [fn, f] of this.functions) {
-      new Alarm(this, `${functionId(fn)}Errors`, {
-        alarmDescription: `PAKN ${fn} failed`,
-        metric: f.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(action);
-    }
-    new Alarm(this, 'Api5xx', {
-      alarmDescription: 'PAKN API answers with server errors',
-      metric: this.api.metricServerError({ period: Duration.minutes(5) }),
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(action);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Stateful resources: the case table and the key that encrypts it. Kept apart from the functions
- * and the API so that those can be torn down and redeployed freely without touching data.
+ * Stateful resources: the case table and its key, the attachments bucket, the SES identity and its
+ * configuration set, and the secrets an operator fills in by hand. Kept apart from the functions and
+ * the API so that those can be torn down and redeployed freely without touching data, DNS-verified
+ * identities or credentials agreed with the national system.
  */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -11,9 +13,23 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { PK, SK, tableDefinition } from '../../../shared/adapters/table.ts';
+import type { PaknSettings } from '../settings.ts';
 
 /** The table's indexes as the adapter declares them for dynalite / DynamoDB Local. */
 const DEFINITION = tableDefinition('pakn');
@@ -44,12 +60,43 @@ export function globalSecondaryIndexes(): GlobalSecondaryIndexProps[] {
   });
 }
 
+/**
+ * The configuration set's name, fixed per stage so the api stack can scope `ses:SendEmail` to it by
+ * ARN without a cross-stack token (SES authorizes a send against the identity and the configuration set).
+ */
+export const mailConfigurationSetName = (stage: string): string => `pakn-${stage}`;
+
+/** Where an uploaded file waits (e.g. for a malware scan) before it is accepted; expired after {@link QUARANTINE_DAYS}. */
+export const QUARANTINE_PREFIX = 'quarantine/';
+export const QUARANTINE_DAYS = 30;
+
+/** Secret names an operator types in `aws secretsmanager put-secret-value` (see README). */
+export const secretNames = (stage: string) => ({
+  vpcpHmac: `pakn/${stage}/vpcp-hmac`,
+  vpcpCredentials: `pakn/${stage}/vpcp-credentials`,
+});
+
+export interface DataStackProps extends StackProps {
+  settings: PaknSettings;
+}
+
 export class DataStack extends Stack {
   readonly table: Table;
   readonly tableKey: Key;
+  readonly attachments: Bucket;
+  readonly accessLogs: Bucket;
+  readonly mailIdentity: EmailIdentity;
+  readonly mailConfigurationSet: ConfigurationSet;
+  /** SES bounce and complaint events. */
+  readonly mailEvents: Topic;
+  /** The shared key the national system signs its pushes with (a plain string). */
+  readonly vpcpHmacSecret: Secret;
+  /** What the province presents to the national system: JSON `{"apiKey": "..."}`. */
+  readonly vpcpCredentials: Secret;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    const { settings } = props;
 
     this.tableKey = new Key(this, 'TableKey', {
       description: 'PAKN case table: citizens’ names, addresses and phone numbers',
@@ -68,5 +115,145 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const gsi of globalSecondaryIndexes()) this.table.addGlobalSecondaryIndex(gsi);
+
+    const storage = this.attachmentStorage();
+    this.attachments = storage.attachments;
+    this.accessLogs = storage.accessLogs;
+
+    this.mailEvents = this.mailEventsTopic();
+    this.mailConfigurationSet = new ConfigurationSet(this, 'MailConfig', {
+      configurationSetName: mailConfigurationSetName(settings.stage),
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // An address that bounced or complained is not mailed again (per configuration set, not account-wide).
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.mailConfigurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(this.mailEvents),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const isAddress = settings.sesIdentity.includes('@');
+    this.mailIdentity = new EmailIdentity(this, 'MailIdentity', {
+      identity: isAddress ? Identity.email(settings.sesIdentity) : Identity.domain(settings.sesIdentity),
+      // The identity's default configuration set: every send gets the events and reputation metrics
+      // without the mailer naming it.
+      configurationSet: this.mailConfigurationSet,
+    });
+    if (!isAddress) {
+      // The three CNAMEs to publish in the province's DNS before SES verifies the domain (Easy DKIM).
+      this.mailIdentity.dkimRecords.forEach((record, i) => {
+        new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });
+      });
+    }
+
+    const names = secretNames(settings.stage);
+    // Generated at deploy time inside Secrets Manager: the value never passes through the template.
+    this.vpcpHmacSecret = new Secret(this, 'VpcpHmacSecret', {
+      secretName: names.vpcpHmac,
+      description: 'PAKN: HMAC-SHA256 key the national PAKN system (VPCP) signs its pushes with',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vpcpCredentials = new Secret(this, 'VpcpCredentials', {
+      secretName: names.vpcpCredentials,
+      description: 'PAKN: credentials for calling the national PAKN system (VPCP), JSON {"apiKey": "..."}',
+      // A placeholder key in the right shape until the operator stores the one VPCP issued.
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'apiKey',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const secret of [this.vpcpHmacSecret, this.vpcpCredentials]) {
+      NagSuppressions.addResourceSuppressions(secret, [
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'Both values are agreed with the national PAKN system (VPCP), which has no rotation API: a rotation ' +
+            'Lambda cannot change them on the other side. They are rotated by hand with VPCP (README, "Configuring ' +
+            'the VPCP adapter").',
+        },
+      ]);
+    }
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AttachmentsBucket', { value: this.attachments.bucketName });
+    new CfnOutput(this, 'MailEventsTopic', { value: this.mailEvents.topicArn });
+    new CfnOutput(this, 'VpcpHmacSecretName', { value: names.vpcpHmac });
+    new CfnOutput(this, 'VpcpCredentialsSecretName', { value: names.vpcpCredentials });
+  }
+
+  /** The attachments bucket and the bucket its server access logs go to. */
+  private attachmentStorage(): { attachments: Bucket; accessLogs: Bucket } {
+    // S3 delivers server access logs only into a bucket with SSE-S3 default encryption.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ id: 'expire', expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(accessLogs, [
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This is the server access log target of the attachments bucket; logging it into itself would log every ' +
+          'log delivery, and another log bucket would only move the question one bucket further.',
+      },
+    ]);
+    const key = new Key(this, 'AttachmentsKey', {
+      description: 'PAKN attachments: documents citizens and agencies attach to a case',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const attachments = new Bucket(this, 'Attachments', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      // One data key per bucket instead of a KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      // An overwritten or deleted attachment is still evidence in a complaint about an official.
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'attachments/',
+      lifecycleRules: [
+        {
+          id: 'quarantine',
+          prefix: QUARANTINE_PREFIX,
+          expiration: Duration.days(QUARANTINE_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          id: 'old-versions',
+          noncurrentVersionExpiration: Duration.days(365),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return { attachments, accessLogs };
+  }
+
+  /** Bounce and complaint events carry recipients' addresses: an encrypted, TLS-only topic. */
+  private mailEventsTopic(): Topic {
+    const key = new Key(this, 'MailEventsKey', {
+      description: 'PAKN SES bounce and complaint events',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // SES publishes into the encrypted topic and so needs the key (not granted by default).
+    key.grant(
+      new ServicePrincipal('ses.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    );
+    return new Topic(this, 'MailEvents', { masterKey: key, enforceSSL: true });
   }
 }

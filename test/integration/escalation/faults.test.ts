@@ -4,24 +4,24 @@
  * running at the same time, and cases that are resolved or extended while a mail is still owed.
  */
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppDeps } from '../../../shared/app/context.ts';
 import { runDeadlineScan } from '../../../shared/app/escalation.ts';
 import type { CaseStore, Mail } from '../../../shared/app/ports.ts';
-import { startTestStack, type TestStack } from '../../support/stack.ts';
-import { accept, clockAt, forward, fullCase, openCase, runJob, storedMails } from './support.ts';
+import type { TestStack } from '../../support/stack.ts';
+import { accept, clockAt, forward, fullCase, openCase, runJob, startTriageStack, storedMails } from './support.ts';
 
 let stack: TestStack;
 /** Installed per test on the SES v2 client's prototype (the handlers' client included); restored after. */
-let ses: ReturnType<typeof mockClient<SESv2Client>> | undefined;
-const mockSes = () => {
+let ses: AwsClientStub<SESv2Client> | undefined;
+const mockSes = (): AwsClientStub<SESv2Client> => {
   ses = mockClient(SESv2Client);
   return ses;
 };
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTriageStack();
 });
 afterEach(() => ses?.restore());
 afterAll(async () => {
@@ -151,7 +151,12 @@ describe('two scans at once', () => {
     const deps: AppDeps = {
       cases: barrier,
       reference: stack.store,
-      mailer: { send: async (m) => (mails.push(m), { messageId: String(mails.length) }) },
+      mailer: {
+        send: async (m) => {
+          mails.push(m);
+          return { messageId: String(mails.length) };
+        },
+      },
       random: () => new Uint8Array(8),
       settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
     };

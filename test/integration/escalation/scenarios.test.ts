@@ -4,7 +4,7 @@
  * SES local store. Times cross Tết 2026, weekends and the make-up Saturday 22/8/2026.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestStack, type TestStack } from '../../support/stack.ts';
+import type { TestStack } from '../../support/stack.ts';
 import {
   accept,
   clockAt,
@@ -14,13 +14,14 @@ import {
   recipientsOf,
   runJob,
   type StoredMail,
+  startTriageStack,
   storedMails,
 } from './support.ts';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTriageStack();
 });
 afterAll(async () => {
   vi.useRealTimers();

@@ -4,7 +4,22 @@
  * is faked (timers stay real), and tokens are minted at each instant so they are valid then.
  */
 import { expect, vi } from 'vitest';
-import type { TestStack } from '../../support/stack.ts';
+import type { RoutingSettings } from '../../../shared/app/context.ts';
+import { startTestStack, type TestStack } from '../../support/stack.ts';
+
+/**
+ * The local stack with VPUB triaging every new case by hand (no suggestion is ever confident
+ * enough to auto-forward), so a scenario decides when and where each case is forwarded, whatever
+ * the category suggester makes of its text. Set before any request, so no cached copy is stale.
+ */
+export async function startTriageStack(): Promise<TestStack> {
+  const stack = await startTestStack();
+  const rules = await stack.store.getReference<RoutingSettings>('routing-rules', 'current');
+  if (!rules) throw new Error('the sample routing rules were not seeded');
+  const manual: RoutingSettings = { ...rules.value, autoForwardThreshold: 1.01 };
+  await stack.store.putReference('routing-rules', 'current', manual, rules.version, 'test', new Date().toISOString());
+  return stack;
+}
 
 export interface StoredMail {
   messageId: string;

@@ -68,6 +68,19 @@ const evilString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', ' ', '\n\t ', '\u00A0', '\u200B'),
 );
 
+/** Well-formed instants from year 0 to 9999, impossible dates among them: times no calendar can place. */
+const oddInstant: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+    .map(
+      ([y, m, d]) =>
+        `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T09:00:00+07:00`,
+    ),
+  fc
+    .date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+);
+
 const wrongType: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer(),
   fc.double(),
@@ -150,7 +163,7 @@ const asJson = (value: unknown): Sent => {
  * Bodies for one endpoint: mostly the valid sample with one to three fields broken, plus whole-body
  * garbage; `textPaths` are the free-text fields, where hostile but valid text must be kept as typed.
  */
-function bodies(sample: Json, textPaths: Path[]): fc.Arbitrary<Sent> {
+function bodies(sample: Json, textPaths: Path[], timePaths: Path[] = []): fc.Arbitrary<Sent> {
   const paths = pathsOf(sample);
   const objects = objectPathsOf(sample);
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -176,11 +189,22 @@ function bodies(sample: Json, textPaths: Path[]): fc.Arbitrary<Sent> {
     },
     // Valid, hostile text (markup, SQL, template syntax): accepted, stored as typed, escaped when shown.
     {
-      weight: 2,
+      weight: 1,
       arbitrary: fc
         .tuple(fc.constantFrom(...textPaths), fc.constantFrom(...MALICIOUS))
         .map(([path, value]) => asJson(mutate(sample, [{ op: 'set', path, value: `Phản ánh ${value}` }]))),
     },
+    // The time the deadline runs from, anywhere in years 0–9999.
+    ...(timePaths.length
+      ? [
+          {
+            weight: 1,
+            arbitrary: fc
+              .tuple(fc.constantFrom(...timePaths), oddInstant)
+              .map(([path, value]) => asJson(mutate(sample, [{ op: 'set', path, value }]))),
+          },
+        ]
+      : []),
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map(asJson) },
     // Prototype pollution written as raw JSON (a JS object literal would set the prototype instead).
     {
@@ -325,7 +349,7 @@ const webEndpoint: Endpoint = {
 const hotlineEndpoint = (): Endpoint => ({
   name: 'POST /v1/hotline/calls',
   path: '/v1/hotline/calls',
-  bodies: bodies(sampleCall() as Json, [['content'], ['caller', 'name'], ['caller', 'address']]),
+  bodies: bodies(sampleCall() as Json, [['content'], ['caller', 'name'], ['caller', 'address']], [['calledAt']]),
   schema: hotlineCall,
   headers: () => ({ authorization: `Bearer ${operator}` }),
   acceptedRefusals: [referenceRefusal('calledAt', 'categoryCode', 'localityCode')],
@@ -342,6 +366,7 @@ const vpcpEndpoint: Endpoint = {
       bodies(
         sampleVpcpItem({ maPakn: `VPCP-FUZZ-${i}`, ngayGui: new Date(Date.now() - 86_400_000).toISOString() }) as Json,
         [['tieuDe'], ['noiDung'], ['nguoiGui', 'hoTen'], ['nguoiGui', 'diaChi']],
+        [['ngayGui']],
       ),
     ),
   schema: vpcpItem,

@@ -34,7 +34,9 @@ const download = async (path: string, token = coordinator) => {
 
 describe('GET /v1/reports/periodic', () => {
   it('answers JSON equal to the known counts, reconciled on every row', async () => {
-    const r = await stack.api('GET', `/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}&format=json`, { token: coordinator });
+    const r = await stack.api('GET', `/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}&format=json`, {
+      token: coordinator,
+    });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ from: Q3.from, to: Q3.to, carriedOverSince: '2024-07-01' });
     expect(actual(r.json)).toEqual(data.expected);
@@ -58,11 +60,14 @@ describe('GET /v1/reports/periodic', () => {
   });
 
   it('exports CSV with a BOM and XLSX (base64 decoded by the server) with the same figures', async () => {
-    const json = (await stack.api('GET', `/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}`, { token: coordinator })).json;
+    const json = (await stack.api('GET', `/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}`, { token: coordinator }))
+      .json;
     const csv = await download(`/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}&format=csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-pakn_2026-07-01_2026-09-30.csv"');
+    expect(csv.headers.get('content-disposition')).toBe(
+      'attachment; filename="bao-cao-pakn_2026-07-01_2026-09-30.csv"',
+    );
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csv.bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toMatch(/^Nhóm,Mã,Tên,Kỳ trước chuyển sang,/);
@@ -103,7 +108,8 @@ describe('GET /v1/monitor/overdue', () => {
     // The API-logged call of the other test is answered: nothing else is overdue.
     expect(codes).toEqual(want.sort());
     expect(r.json.total).toBe(want.length);
-    const sum = (k: string) => r.json.agencies.reduce((s: number, a: { buckets: Record<string, number> }) => s + (a.buckets[k] ?? 0), 0);
+    const sum = (k: string) =>
+      r.json.agencies.reduce((s: number, a: { buckets: Record<string, number> }) => s + (a.buckets[k] ?? 0), 0);
     expect(r.json.buckets).toEqual({ '1-3': sum('1-3'), '4-10': sum('4-10'), '>10': sum('>10') });
 
     const nnmt = await stack.api('GET', '/v1/monitor/overdue?agencyId=SO-NNMT&bucket=>10', { token: coordinator });
@@ -171,7 +177,8 @@ describe('npm run report', () => {
       );
       expect(stderr).toContain('27/27 tháng');
       expect(stderr).toMatch(/█+/);
-      const json = (await stack.api('GET', `/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}`, { token: coordinator })).json;
+      const json = (await stack.api('GET', `/v1/reports/periodic?from=${Q3.from}&to=${Q3.to}`, { token: coordinator }))
+        .json;
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load((await readFile(out)) as unknown as ArrayBuffer);
       const totals = wb.getWorksheet('Tổng hợp')!.getRow(5).values as unknown[];

@@ -179,6 +179,20 @@ describe('the classify step (VPUB’s own deadline)', () => {
     ]);
   });
 
+  it('tells the head when an agency has no focal officer in the directory', () => {
+    const noFocal = agencies.map((a) => (a.id === 'SO-NNMT' ? { ...a, focalEmail: undefined } : a));
+    const plan = planEscalation(inProgress(), { ...ectx('2026-03-13T17:00:00+07:00'), agencies: noFocal });
+    expect(recipients(plan.claimed)).toEqual(['giamdoc.snnmt@quangngai.example']);
+  });
+
+  it('still claims a level nobody can be told about, and says so in the history', () => {
+    const empty = agencies.filter((a) => a.id !== 'SO-NNMT');
+    const plan = planEscalation(inProgress(), { ...ectx('2026-03-13T17:00:00+07:00'), agencies: empty });
+    expect(plan.escalatedTo).toBe(1);
+    expect(plan.claimed).toEqual([]);
+    expect(plan.next.history.at(-1)?.note).toContain('không có địa chỉ nhận thư');
+  });
+
   it('names both roles when one person holds two', () => {
     const plan = planEscalation(received(), ectx('2026-02-27T17:00:00+07:00'));
     const desk = plan.claimed.find((m) => m.to[0] === 'kstthc@quangngai.example');

@@ -1,7 +1,8 @@
 /**
- * Category and agency accuracy over the labelled corpus (in-scope items). The model is built
- * from the hand-written vocabulary only — the corpus is never used for training — so this is a
- * held-out measure, although the model's few hyper-parameters were chosen looking at it.
+ * Category and agency accuracy over the labelled corpus (in-scope items). The model is built from
+ * the hand-written vocabulary only — the corpus is never used for training, so there is no fold
+ * to hold out — but the model's few weights (title, opening, temperature…) were chosen while
+ * looking at these figures, so expect slightly lower accuracy on new items.
  */
 import { describe, expect, it } from 'vitest';
 import { routeCase } from '../../../shared/routing/rules.ts';
@@ -57,17 +58,18 @@ function evaluate(transform: (s: string) => string = (s) => s) {
 
 describe('routing accuracy on the labelled corpus', () => {
   it('suggests the category and, through the rules, the agency', () => {
-    suggestCategories({ content: 'khởi động mô hình' }); // builds the default model outside the timing
     const r = evaluate();
     console.log(`[routing] category accuracy (n=${r.n}): top-1 ${pct(r.cat1, r.n)}, top-3 ${pct(r.cat3, r.n)}`);
     console.log(`[routing] agency accuracy   (n=${r.n}): top-1 ${pct(r.agency1, r.n)}, top-3 ${pct(r.agency3, r.n)}`);
     console.log(
       `[routing] confidence ≥ ${AUTO_FORWARD}: ${r.confident}/${r.n} items, top-1 accuracy among them ${pct(r.confidentRight, r.confident)}`,
     );
-    console.log(`[routing] throughput: ${r.perSecond.toFixed(0)} items/s (suggest + route, single thread)`);
+    // Timed on a second pass: the first one also builds the model and warms up the JIT.
+    const perSecond = evaluate().perSecond;
+    console.log(`[routing] throughput: ${perSecond.toFixed(0)} items/s (suggest + route of the top 3, one thread)`);
     expect(r.cat1 / r.n).toBeGreaterThanOrEqual(0.9);
     expect(r.cat3 / r.n).toBeGreaterThanOrEqual(0.97);
-    expect(r.agency1 / r.n).toBeGreaterThanOrEqual(0.88);
+    expect(r.agency1 / r.n).toBeGreaterThanOrEqual(0.9);
   });
 
   it('keeps most of its accuracy when the same texts are typed without diacritics', () => {

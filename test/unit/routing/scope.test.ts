@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectOutOfScope, OUT_OF_SCOPE_MESSAGES } from '../../../shared/routing/scope.ts';
 import { fold } from '../../../shared/routing/text.ts';
@@ -58,6 +59,16 @@ describe('out-of-scope reasons', () => {
     'Đường vào khu dân cư cao, trồng cây tô cao hai bên để chắn bụi.',
   ])('keeps in scope: %s', (content) => {
     expect(detectOutOfScope({ content })).toBeUndefined();
+  });
+
+  it('never throws, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (content) => {
+        const result = detectOutOfScope(content);
+        if (result) expect(OUT_OF_SCOPE_MESSAGES[result.reason]).toBe(result.message);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('tells the sender which channel to use, in Vietnamese', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildCategoryModel,
@@ -116,6 +117,24 @@ describe('category suggestion', () => {
     const [best] = suggestCategories({ content: 'Xin chào, tôi có việc muốn hỏi.' });
     expect(best?.categoryCode).toBe('khac');
     expect(best?.score).toBeLessThan(0.2);
+  });
+
+  it('returns a distribution for any input, however odd', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.option(fc.string()), (content, title) => {
+        const ranked = suggestCategories({ content, ...(title === null ? {} : { title }) });
+        expect(ranked).toHaveLength(Object.keys(CATEGORY_VOCABULARY).length);
+        expect(ranked.reduce((a, s) => a + s.score, 0)).toBeCloseTo(1, 9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('handles a very long text quickly', () => {
+    const content = 'Đường giao thông liên thôn bị sạt lở, xin sửa gấp. '.repeat(2000);
+    const started = performance.now();
+    expect(suggestCategory({ content })?.categoryCode).toBe('giao-thong');
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('builds a model from any vocabulary', () => {

@@ -362,6 +362,18 @@ describe('pushing results back', () => {
     expect(feed.pushes).toEqual([]);
   });
 
+  it('a failing store ends the pushes with the error in the report, not a thrown run', async () => {
+    const feed = new FakeFeed([], 1);
+    const state = new FakeSyncStore();
+    const cases = new FakeCases();
+    cases.cases.set('QNG-26-AAAAAA', resolvedCase('QNG-26-AAAAAA', 'VPCP-1'));
+    state.due = ['QNG-26-AAAAAA'];
+    cases.saveFault = () => new Error('InternalServerError');
+    const report = await pushVpcpResults(depsWith(feed, state, cases), NOW);
+    expect(report).toEqual({ due: 1, accepted: [], failed: [], error: 'InternalServerError' });
+    expect(feed.pushes).toEqual([]);
+  });
+
   it('a whole run reports both halves', async () => {
     const feed = new FakeFeed([validItem(1)], 5);
     const report = await syncVpcp(depsWith(feed, new FakeSyncStore()), NOW);

@@ -1,0 +1,126 @@
+/**
+ * Open311 API keys and their per-minute counters on the one table (layout in `table.ts`).
+ * Revocation is an update, never a delete: the record of who held a key and when it was withdrawn
+ * stays, and the functions need no `DeleteItem` permission.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Open311Deps, Open311Key, Open311KeyStore } from '../app/open311-ports.ts';
+import { config } from '../config.ts';
+import { appDeps } from './deps.ts';
+import { documentClient } from './dynamo-store.ts';
+import { open311KeyKey, open311RateKey, PK } from './table.ts';
+
+const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+/** Runs a conditional write; `false` when its condition failed. */
+async function ifCondition(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+function toKey(item: Record<string, unknown>): Open311Key {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as Open311Key;
+}
+
+export class DynamoOpen311KeyStore implements Open311KeyStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  createKey(key: Open311Key): Promise<boolean> {
+    return ifCondition(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, ...open311KeyKey(key.id) },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      ),
+    );
+  }
+
+  async getKey(id: string): Promise<Open311Key | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: open311KeyKey(id), ConsistentRead: true }),
+    );
+    return out.Item ? toKey(out.Item) : undefined;
+  }
+
+  async revokeKey(id: string, by: string, at: string): Promise<Open311Key | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: open311KeyKey(id),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':at': at, ':by': by },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? toKey(out.Attributes) : undefined;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * One counter item per key, reset when a new minute starts, so counters never pile up (the local
+   * engines have no TTL). Each step is one conditional update; a lost race with another request
+   * starting the same minute is settled by trying the increment once more.
+   */
+  async countRequest(id: string, minute: string, limit: number): Promise<boolean> {
+    const key = open311RateKey(id);
+    const names = { '#w': 'window', '#c': 'count' };
+    const increment = () =>
+      ifCondition(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #c = #c + :one',
+            ConditionExpression: '#w = :w AND #c < :max',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':one': 1, ':w': minute, ':max': limit },
+          }),
+        ),
+      );
+    const startWindow = () =>
+      ifCondition(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #w = :w, #c = :one',
+            ConditionExpression: 'attribute_not_exists(#pk) OR #w <> :w',
+            ExpressionAttributeNames: { ...names, '#pk': PK },
+            ExpressionAttributeValues: { ':one': 1, ':w': minute },
+          }),
+        ),
+      );
+    return (await increment()) || (await startWindow()) || (await increment());
+  }
+}
+
+/** The use cases' ports plus the key store, built once per cold start by the Open311 and key handlers. */
+export function open311Deps(): Open311Deps {
+  const cfg = config();
+  return {
+    ...appDeps(),
+    open311Keys: new DynamoOpen311KeyStore(
+      documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
+      cfg.TABLE_NAME,
+    ),
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * The authorisation matrix: every route of `infra/routes.ts` × every kind of caller, through the
+ * local HTTP stack, asserting exactly who is let through. Each call gets its own fixture (a case in
+ * the status the route needs), so an allowed caller must really succeed (2xx), a caller without a
+ * token on a `jwt` route gets 401, a wrong role or another agency's officer 403, and nothing 5xx.
+ * Then every versioned write is checked for If-Match (412 when stale) and every case action for
+ * 409 naming the status when it is not allowed in it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_VPCP_SECRET } from '../../../infra/local/stack.ts';
+import { ROUTES, type RouteSpec } from '../../../infra/routes.ts';
+import { signBody } from '../../../shared/http/hmac.ts';
+import { SAMPLE_RULES } from '../../../shared/routing/index.ts';
+import { DEFAULT_SLA_POLICY } from '../../../shared/sla/policy.ts';
+import { type ApiResponse, sampleCall, sampleWebCase, startTestStack, type TestStack } from '../../support/stack.ts';
+
+const OWN = 'SO-NNMT';
+const OTHER = 'SO-TP';
+const PRINCIPALS = ['none', 'operator', 'coordinator', 'officer-own', 'officer-other', 'admin'] as const;
+type Principal = (typeof PRINCIPALS)[number];
+const EVERYONE: Principal[] = [...PRINCIPALS];
+
+/** What one call needs: the concrete path, a body, and the version to send as If-Match. */
+interface Call {
+  path: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  version?: number;
+}
+
+interface RouteCase {
+  allowed: Principal[];
+  /** Builds a fresh fixture for one call. */
+  call(): Promise<Call>;
+}
+
+let stack: TestStack;
+const tokenOf = new Map<Principal, string | undefined>();
+let seq = 0;
+
+const VAGUE = {
+  categoryCode: undefined,
+  title: 'Đề nghị giải đáp',
+  content: 'Công dân đề nghị được giải đáp, hướng dẫn cụ thể nội dung đã trình bày.',
+};
+
+async function post(path: string, principal: Principal, body: unknown = {}): Promise<ApiResponse> {
+  const token = tokenOf.get(principal);
+  return stack.api('POST', path, { body, ...(token ? { token } : {}) });
+}
+
+/** A web case; triaged (`received`) or routed to SO-NNMT (`assigned`). */
+async function newCase(state: 'received' | 'assigned'): Promise<string> {
+  const r = await stack.api('POST', '/v1/cases', {
+    body: state === 'received' ? { ...sampleWebCase(), ...VAGUE } : sampleWebCase({ categoryCode: 'dat-dai' }),
+  });
+  expect(r.status, r.text).toBe(201);
+  expect(r.json.status).toBe(state);
+  return r.json.code;
+}
+
+async function caseIn(status: 'received' | 'assigned' | 'in_progress' | 'extension_requested' | 'resolved') {
+  const code = await newCase(status === 'received' ? 'received' : 'assigned');
+  if (status === 'received' || status === 'assigned') return code;
+  expect((await post(`/v1/cases/${code}/accept`, 'officer-own')).status).toBe(200);
+  if (status === 'extension_requested') {
+    const r = await post(`/v1/cases/${code}/extension`, 'officer-own', { workingDays: 2, reason: 'Cần xác minh.' });
+    expect(r.status, r.text).toBe(200);
+  }
+  if (status === 'resolved') {
+    const r = await post(`/v1/cases/${code}/resolve`, 'officer-own', { answer: 'Đã giải quyết.', publish: true });
+    expect(r.status, r.text).toBe(200);
+  }
+  return code;
+}
+
+async function versionOf(code: string): Promise<number> {
+  const r = await stack.api('GET', `/v1/cases/${code}`, { token: tokenOf.get('coordinator') as string });
+  return r.json.version;
+}
+
+/** A case route's call on a fresh case in `status`. */
+const onCase =
+  (status: Parameters<typeof caseIn>[0], action: string, body: unknown = {}) =>
+  async (): Promise<Call> => {
+    const code = await caseIn(status);
+    return { path: `/v1/cases/${code}${action}`, body, version: await versionOf(code) };
+  };
+
+const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+const MATRIX: Record<string, RouteCase> = {
+  'GET /v1/categories': { allowed: EVERYONE, call: async () => ({ path: '/v1/categories' }) },
+  'GET /v1/agencies': { allowed: EVERYONE, call: async () => ({ path: '/v1/agencies' }) },
+  'POST /v1/cases': { allowed: EVERYONE, call: async () => ({ path: '/v1/cases', body: sampleWebCase() }) },
+  'GET /v1/cases/{code}': {
+    // Public view without a token; with one, the full view for VPUB, admins and the assigned agency.
+    allowed: ['none', 'coordinator', 'officer-own', 'admin'],
+    call: onCase('assigned', ''),
+  },
+  'POST /v1/hotline/calls': {
+    allowed: ['operator'],
+    call: async () => ({ path: '/v1/hotline/calls', body: sampleCall() }),
+  },
+  'POST /v1/integrations/vpcp/items': {
+    // Machine endpoint: no token of any role opens it, only the request signature (checked below).
+    allowed: [],
+    call: async () => ({ path: '/v1/integrations/vpcp/items', body: vpcpItem() }),
+  },
+  'POST /v1/cases/{code}/classify': {
+    allowed: ['coordinator'],
+    call: onCase('received', '/classify', { kind: 'phan_anh', contentType: 'hanh_vi', categoryCode: 'dat-dai' }),
+  },
+  'POST /v1/cases/{code}/reject': {
+    allowed: ['coordinator'],
+    call: onCase('received', '/reject', { reason: 'Không rõ nội dung.' }),
+  },
+  'POST /v1/cases/{code}/merge': {
+    allowed: ['coordinator'],
+    call: async () => {
+      const into = await caseIn('received');
+      return { ...(await onCase('received', '/merge')()), body: { intoCode: into } };
+    },
+  },
+  'GET /v1/cases': { allowed: ['coordinator'], call: async () => ({ path: '/v1/cases?status=received' }) },
+  'GET /v1/monitor/overdue': { allowed: ['coordinator'], call: async () => ({ path: '/v1/monitor/overdue' }) },
+  'GET /v1/reports/periodic': {
+    allowed: ['coordinator'],
+    call: async () => ({ path: `/v1/reports/periodic?from=${today().slice(0, 8)}01&to=${today()}` }),
+  },
+  'POST /v1/cases/{code}/chase': { allowed: ['coordinator'], call: onCase('assigned', '/chase') },
+  'POST /v1/cases/{code}/extension/decision': {
+    allowed: ['coordinator'],
+    call: onCase('extension_requested', '/extension/decision', { approve: true }),
+  },
+  'POST /v1/cases/{code}/reassign': {
+    allowed: ['coordinator'],
+    call: onCase('assigned', '/reassign', { agencyId: 'SO-XD', reason: 'Thuộc lĩnh vực xây dựng.' }),
+  },
+  // Every officer may list; each sees only their own agency's queue (checked below).
+  'GET /v1/agency/cases': {
+    allowed: ['officer-own', 'officer-other'],
+    call: async () => ({ path: '/v1/agency/cases' }),
+  },
+  'POST /v1/cases/{code}/accept': { allowed: ['officer-own'], call: onCase('assigned', '/accept') },
+  'POST /v1/cases/{code}/return': {
+    allowed: ['officer-own'],
+    call: onCase('assigned', '/return', { reason: 'Không đúng thẩm quyền.' }),
+  },
+  'POST /v1/cases/{code}/extension': {
+    allowed: ['officer-own'],
+    call: onCase('in_progress', '/extension', { workingDays: 3, reason: 'Cần khảo sát.' }),
+  },
+  'POST /v1/cases/{code}/resolve': {
+    allowed: ['officer-own'],
+    call: onCase('in_progress', '/resolve', { answer: 'Đã trả lời.', publish: false }),
+  },
+  'PUT /v1/admin/calendar/{year}': {
+    allowed: ['admin'],
+    call: async () => ({
+      path: '/v1/admin/calendar/2031',
+      body: { source: 'Thông báo thử nghiệm', holidays: ['2031-01-01'], makeUpWorkdays: [] },
+    }),
+  },
+  'PUT /v1/admin/agencies/{id}': {
+    allowed: ['admin'],
+    call: async () => ({
+      path: `/v1/admin/agencies/SO-THU-${++seq}`,
+      body: { name: 'Sở thử nghiệm', level: 'province', headEmail: 'thu@quangngai.example' },
+    }),
+  },
+  'PUT /v1/admin/routing-rules': {
+    allowed: ['admin'],
+    call: async () => ({ path: '/v1/admin/routing-rules', body: { rules: SAMPLE_RULES, autoForwardThreshold: 0.6 } }),
+  },
+  'PUT /v1/admin/sla-policy': {
+    allowed: ['admin'],
+    call: async () => ({ path: '/v1/admin/sla-policy', body: DEFAULT_SLA_POLICY }),
+  },
+};
+
+function vpcpItem() {
+  return {
+    maPakn: `VPCP-MATRIX-${++seq}-${Date.now()}`,
+    tieuDe: 'Đường liên xã bị sạt lở',
+    noiDung: 'Đoạn đường liên xã bị sạt lở sau mưa lớn, đề nghị sớm khắc phục.',
+    nguoiGui: { hoTen: 'Phạm Văn Quốc', diaChi: 'Thôn 2, xã Sơn Hà', dienThoai: '0905111222' },
+    ngayGui: new Date().toISOString(),
+  };
+}
+
+const keyOf = (r: RouteSpec) => `${r.method} ${r.path}`;
+
+async function send(route: RouteSpec, principal: Principal, call: Call, ifMatch?: number): Promise<ApiResponse> {
+  const token = tokenOf.get(principal);
+  const headers: Record<string, string> = { ...(call.headers ?? {}) };
+  if (ifMatch !== undefined) headers['if-match'] = `"${ifMatch}"`;
+  return stack.api(route.method, call.path, {
+    ...(token ? { token } : {}),
+    ...(call.body !== undefined && route.method !== 'GET' ? { body: call.body } : {}),
+    ...(call.raw !== undefined ? { raw: call.raw } : {}),
+    headers,
+  });
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  tokenOf.set('none', undefined);
+  tokenOf.set('operator', await stack.token('operator'));
+  tokenOf.set('coordinator', await stack.token('coordinator'));
+  tokenOf.set('officer-own', await stack.token('officer', OWN));
+  tokenOf.set('officer-other', await stack.token('officer', OTHER));
+  tokenOf.set('admin', await stack.token('admin'));
+});
+afterAll(() => stack?.close());
+
+describe('authorisation matrix', () => {
+  it('covers every route of infra/routes.ts', () => {
+    expect(ROUTES.map(keyOf).filter((k) => !MATRIX[k])).toEqual([]);
+    expect(Object.keys(MATRIX).filter((k) => !ROUTES.some((r) => keyOf(r) === k))).toEqual([]);
+  });
+
+  it.each(ROUTES.map((r) => [keyOf(r), r] as const))('%s', async (key, route) => {
+    const spec = MATRIX[key];
+    if (!spec) throw new Error(`no matrix entry for ${key}`);
+    const seen: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    for (const principal of PRINCIPALS) {
+      const call = await spec.call();
+      const r = await send(route, principal, call, call.version);
+      expect(r.status, `${key} as ${principal}: ${r.text}`).toBeLessThan(500);
+      seen[principal] = r.status >= 200 && r.status < 300 ? '2xx' : `${r.status} ${r.json?.error?.code ?? ''}`;
+      expected[principal] = spec.allowed.includes(principal)
+        ? '2xx'
+        : principal === 'none' || route.access === 'hmac'
+          ? `401 ${route.access === 'hmac' ? 'invalid_signature' : 'unauthenticated'}`
+          : '403 forbidden';
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('refuses an invalid or expired token on every jwt route (401)', async () => {
+    for (const route of ROUTES.filter((r) => r.access === 'jwt')) {
+      const call = { path: route.path.replace('{code}', 'QNG-26-ZZZZZZ').replace(/\{\w+\}/g, 'X1') };
+      const r = await stack.api(route.method, call.path, {
+        token: 'e30.e30.invalid',
+        ...(route.method === 'GET' ? {} : { body: {} }),
+      });
+      expect(r.status, keyOf(route)).toBe(401);
+    }
+  });
+
+  it('lets the VPCP push through with a valid signature only', async () => {
+    const raw = JSON.stringify(vpcpItem());
+    const signed = await stack.api('POST', '/v1/integrations/vpcp/items', {
+      raw,
+      headers: { 'content-type': 'application/json', 'x-signature': signBody(DEV_VPCP_SECRET, raw) },
+    });
+    expect(signed.status).toBe(201);
+  });
+
+  it('never lists another agency’s cases to an officer', async () => {
+    const code = await caseIn('assigned');
+    const own = await stack.api('GET', '/v1/agency/cases', { token: tokenOf.get('officer-own') as string });
+    const other = await stack.api('GET', '/v1/agency/cases', { token: tokenOf.get('officer-other') as string });
+    expect(own.json.items.map((c: { code: string }) => c.code)).toContain(code);
+    expect(other.json.items.every((c: { agencyId: string }) => c.agencyId === OTHER)).toBe(true);
+    const unassigned = await stack.api('GET', '/v1/agency/cases', { token: await stack.token('officer') });
+    expect(unassigned.status).toBe(403);
+  });
+});
+
+/** Writes on a versioned item (a case or a reference item) and who may make them. */
+const VERSIONED_WRITES = ROUTES.filter(
+  (r) =>
+    r.method !== 'GET' &&
+    r.access === 'jwt' &&
+    (r.path.startsWith('/v1/cases/{code}/') || r.path.startsWith('/v1/admin/')),
+);
+
+describe('If-Match on every versioned write', () => {
+  it.each(VERSIONED_WRITES.map((r) => [keyOf(r), r] as const))(
+    '%s: 412 when stale, 2xx when current',
+    async (key, route) => {
+      const spec = MATRIX[key] as RouteCase;
+      const principal = spec.allowed[0] as Principal;
+      const call = await spec.call();
+      let current = call.version;
+      if (current === undefined) {
+        // A reference item: create or read its version with a first write.
+        const first = await send(route, principal, call);
+        expect(first.status, first.text).toBe(200);
+        current = Number(first.json.version);
+      }
+      const stale = await send(route, principal, call, current + 1);
+      expect(stale.status, stale.text).toBe(412);
+      expect(stale.json.error.code).toBe('version_mismatch');
+      const fresh = await send(route, principal, call, current);
+      expect(fresh.status, fresh.text).toBeGreaterThanOrEqual(200);
+      expect(fresh.status).toBeLessThan(300);
+      expect(fresh.headers.get('etag')).toBe(`"${fresh.json.version}"`);
+    },
+  );
+});
+
+describe('409 naming the status', () => {
+  const CASE_ACTIONS = VERSIONED_WRITES.filter((r) => r.path.startsWith('/v1/cases/{code}/'));
+
+  it.each(CASE_ACTIONS.map((r) => [keyOf(r), r] as const))('%s on a resolved case', async (key, route) => {
+    const spec = MATRIX[key] as RouteCase;
+    const template = await spec.call();
+    const code = await caseIn('resolved');
+    const path = route.path.replace('{code}', code);
+    const body =
+      key.endsWith('/merge') && template.body
+        ? { intoCode: await caseIn('received') }
+        : key.endsWith('/reassign')
+          ? { agencyId: 'SO-XD', reason: 'Chuyển.' }
+          : template.body;
+    const r = await send(route, spec.allowed[0] as Principal, { path, body }, await versionOf(code));
+    expect(r.status, r.text).toBe(409);
+    expect(r.json.error.message).toContain('"resolved"');
+  });
+});
