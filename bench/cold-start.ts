@@ -4,7 +4,7 @@
  * importing the three unbundled AWS SDK packages the usual way (the floor every handler pays).
  */
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -29,6 +29,8 @@ const LAMBDA_ENV = {
   JWT_ISSUER: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_example',
   JWT_AUDIENCE: 'pakn',
   LOG_LEVEL: 'info',
+  // Only vpcp-sync reads it at cold start; the api stack sets it on that function.
+  VPCP_BASE_URL: 'https://vpcp.example/api',
 };
 /** The CDK sets NODE_OPTIONS=--enable-source-maps on every function; the floor gets the same flag. */
 const NODE_FLAGS = ['--enable-source-maps'];
@@ -48,13 +50,18 @@ function importOnce(specifiers: string[]): number {
 }
 
 export async function coldStart(opts: { runs: number }): Promise<ColdStart> {
-  const fns = deployedFunctions();
+  // A route added before its handler (work in progress in the tree) is named, not silently dropped.
+  const all = deployedFunctions();
+  const handlerOf = (fn: string) => join(ROOT, 'functions', fn, 'handler.ts');
+  const missing = all.filter((fn) => !existsSync(handlerOf(fn)));
+  if (missing.length > 0) note(`cold start: no handler yet for ${missing.join(', ')}; left out`);
+  const fns = all.filter((fn) => !missing.includes(fn));
   const out = await tempDir('bundles');
   try {
     note(`cold start: bundling ${fns.length} functions with esbuild`);
     // The options NodejsFunction passes to esbuild for PaknFunction's `bundling` settings.
     await build({
-      entryPoints: Object.fromEntries(fns.map((fn) => [fn, join(ROOT, 'functions', fn, 'handler.ts')])),
+      entryPoints: Object.fromEntries(fns.map((fn) => [fn, handlerOf(fn)])),
       outdir: out.path,
       outExtension: { '.js': '.mjs' },
       bundle: true,

@@ -55,6 +55,26 @@ export const ROUTES: RouteSpec[] = [
   { method: 'PUT', path: '/v1/admin/agencies/{id}', fn: 'admin-agencies', access: 'jwt', roles: ['admin'] },
   { method: 'PUT', path: '/v1/admin/routing-rules', fn: 'admin-routing-rules', access: 'jwt', roles: ['admin'] },
   { method: 'PUT', path: '/v1/admin/sla-policy', fn: 'admin-sla-policy', access: 'jwt', roles: ['admin'] },
+  { method: 'POST', path: '/v1/admin/open311-keys', fn: 'admin-open311-key-create', access: 'jwt', roles: ['admin'] },
+  {
+    method: 'DELETE',
+    path: '/v1/admin/open311-keys/{id}',
+    fn: 'admin-open311-key-revoke',
+    access: 'jwt',
+    roles: ['admin'],
+  },
+  { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', access: 'public' },
+  // Open311 GeoReport v2. A path variable is a whole segment on API Gateway, so `{service_code}` and
+  // `{service_request_id}` arrive with their `.json` / `.xml` suffix and the handler splits it off.
+  // POST requests are public at the gateway: the handler checks the form's api_key (hashed keys).
+  { method: 'GET', path: '/open311/v2/services.json', fn: 'open311-services', access: 'public' },
+  { method: 'GET', path: '/open311/v2/services.xml', fn: 'open311-services', access: 'public' },
+  { method: 'GET', path: '/open311/v2/services/{service_code}', fn: 'open311-services', access: 'public' },
+  { method: 'GET', path: '/open311/v2/requests.json', fn: 'open311-requests', access: 'public' },
+  { method: 'GET', path: '/open311/v2/requests.xml', fn: 'open311-requests', access: 'public' },
+  { method: 'GET', path: '/open311/v2/requests/{service_request_id}', fn: 'open311-requests', access: 'public' },
+  { method: 'POST', path: '/open311/v2/requests.json', fn: 'open311-case-submit', access: 'public' },
+  { method: 'POST', path: '/open311/v2/requests.xml', fn: 'open311-case-submit', access: 'public' },
 ];
 
 /** Scheduled functions: EventBridge Scheduler on AWS, the local scheduler and `POST /dev/jobs/{name}` locally. */
