@@ -30,6 +30,15 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/v1/cases', fn: 'case-submit', access: 'public' },
   { method: 'GET', path: '/v1/cases/{code}', fn: 'case-get', access: 'optional-jwt' },
   { method: 'POST', path: '/v1/hotline/calls', fn: 'hotline-call', access: 'jwt', roles: ['operator'] },
+  // Ratings (issue 9): the sender by the mail's signed link or their contact; an operator for a caller.
+  { method: 'POST', path: '/v1/cases/{code}/rating', fn: 'case-rating', access: 'public' },
+  {
+    method: 'POST',
+    path: '/v1/hotline/calls/{code}/rating',
+    fn: 'hotline-call-rating',
+    access: 'jwt',
+    roles: ['operator'],
+  },
   { method: 'POST', path: '/v1/integrations/vpcp/items', fn: 'vpcp-push', access: 'hmac' },
   { method: 'POST', path: '/v1/cases/{code}/classify', fn: 'case-classify', access: 'jwt', roles: ['coordinator'] },
   { method: 'POST', path: '/v1/cases/{code}/reject', fn: 'case-reject', access: 'jwt', roles: ['coordinator'] },
@@ -55,6 +64,16 @@ export const ROUTES: RouteSpec[] = [
   { method: 'PUT', path: '/v1/admin/agencies/{id}', fn: 'admin-agencies', access: 'jwt', roles: ['admin'] },
   { method: 'PUT', path: '/v1/admin/routing-rules', fn: 'admin-routing-rules', access: 'jwt', roles: ['admin'] },
   { method: 'PUT', path: '/v1/admin/sla-policy', fn: 'admin-sla-policy', access: 'jwt', roles: ['admin'] },
+  // Attachments (issue 10): a presigned slot, the checker's verdict, a short-lived link for staff.
+  { method: 'POST', path: '/v1/uploads', fn: 'upload-request', access: 'public' },
+  { method: 'GET', path: '/v1/uploads/{uploadId}', fn: 'upload-status', access: 'public' },
+  {
+    method: 'GET',
+    path: '/v1/cases/{code}/attachments/{id}',
+    fn: 'attachment-get',
+    access: 'jwt',
+    roles: ['coordinator', 'officer'],
+  },
   { method: 'POST', path: '/v1/admin/open311-keys', fn: 'admin-open311-key-create', access: 'jwt', roles: ['admin'] },
   {
     method: 'DELETE',
@@ -91,3 +110,45 @@ export const JOBS: JobSpec[] = [
   // 07:30 local, Monday–Saturday so make-up Saturdays get one; the job skips non-working days.
   { fn: 'daily-summary', schedule: 'cron(30 7 ? * MON-SAT *)' },
 ];
+
+/**
+ * Functions run by a storage event rather than a route or a schedule. On AWS: an S3 event
+ * notification on the attachment bucket (`events` under `prefix`) invoking `fn`; locally the upload
+ * target calls the same handler right after writing the file.
+ */
+export interface StorageTriggerSpec {
+  fn: string;
+  prefix: string;
+  events: Array<'s3:ObjectCreated:*'>;
+}
+
+export const STORAGE_TRIGGERS: StorageTriggerSpec[] = [
+  { fn: 'upload-check', prefix: 'quarantine/', events: ['s3:ObjectCreated:*'] },
+];
+
+/**
+ * What each function may do in the attachment bucket, by prefix (`shared/app/attachments.ts`):
+ * `read` = GetObject (also what HeadObject needs), `write` = PutObject, `delete` = DeleteObject.
+ * Presigning needs the right it delegates: the upload slot is a write to `quarantine/`, a download
+ * link a read of `attached/`. Only the checker writes `clean/`; nothing else reads `quarantine/`.
+ */
+export const FILE_ACCESS: Record<string, Array<{ prefix: string; actions: Array<'read' | 'write' | 'delete'> }>> = {
+  'upload-request': [{ prefix: 'quarantine/', actions: ['write'] }],
+  'upload-check': [
+    { prefix: 'quarantine/', actions: ['read', 'delete'] },
+    { prefix: 'clean/', actions: ['write'] },
+    { prefix: 'rejected/', actions: ['write'] },
+  ],
+  'upload-status': [
+    { prefix: 'clean/', actions: ['read'] },
+    { prefix: 'rejected/', actions: ['read'] },
+    { prefix: 'attached/', actions: ['read'] },
+  ],
+  'case-submit': [
+    { prefix: 'clean/', actions: ['read', 'delete'] },
+    { prefix: 'rejected/', actions: ['read'] },
+    { prefix: 'attached/', actions: ['read', 'write'] },
+  ],
+  'attachment-get': [{ prefix: 'attached/', actions: ['read'] }],
+  'vpcp-sync': [{ prefix: 'attached/', actions: ['write'] }],
+};

@@ -23,6 +23,11 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('pakn'),
   JWT_LOCAL_SECRET: z.string().min(16).optional(),
   VPCP_HMAC_SECRET: z.string().min(8).optional(),
+  /**
+   * HMAC key of the rating links in answer mails (`?ma=&t=`). Unset: mails carry no link and every
+   * link is refused; senders rate with their phone or email. The local stack sets a development key.
+   */
+  RATING_LINK_SECRET: z.string().min(32).optional(),
   /** The national PAKN system's API (through the province's data-sharing platform); the simulator locally. */
   VPCP_BASE_URL: z.url().optional(),
   VPCP_CLIENT_ID: z.string().min(1).default('pakn-tinh'),
@@ -32,6 +37,14 @@ const schema = z.object({
   /** Push a result back (`POST`). */
   VPCP_RESULT_PATH: z.string().startsWith('/').default('/ket-qua'),
   VPCP_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+  /** Private attachment bucket (AWS): prefixes quarantine/, clean/, attached/, rejected/. */
+  ATTACHMENTS_BUCKET: z.string().min(3).optional(),
+  /** Local stack: attachments kept in this directory instead of S3 (`${PAKN_DATA_DIR}/files`). */
+  PAKN_FILES_DIR: z.string().min(1).optional(),
+  /** Local stack: HMAC key of the local store's upload policies and download links. */
+  PAKN_FILES_SECRET: z.string().min(16).optional(),
+  /** The only origin VPCP attachments (`dinhKem`) are fetched from; default: the origin of VPCP_BASE_URL. */
+  VPCP_FILES_ORIGIN: z.url().optional(),
   /** Public POSTs per client per minute; 0 turns the limit off. */
   PAKN_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

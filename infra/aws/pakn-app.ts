@@ -8,10 +8,10 @@
  * touching data.
  */
 import { type App, Tags } from 'aws-cdk-lib';
+import { settingsFrom } from './settings.ts';
 import { ApiStack, type ApiStackProps } from './stacks/api-stack.ts';
 import { DataStack, INDEX_NAMES } from './stacks/data-stack.ts';
 import { WebStack } from './stacks/web-stack.ts';
-import { settingsFrom } from './settings.ts';
 
 export { type PaknSettings, settingsFrom } from './settings.ts';
 

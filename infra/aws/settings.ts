@@ -70,7 +70,9 @@ export function settingsFrom(app: App): PaknSettings {
     throw new Error('context webDomain and webCertificateArn: set both or neither');
   // CloudFront takes certificates from us-east-1 only.
   if (webCertificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(webCertificateArn))
-    throw new Error(`context webCertificateArn: an ACM certificate ARN in us-east-1 expected, got ${webCertificateArn}`);
+    throw new Error(
+      `context webCertificateArn: an ACM certificate ARN in us-east-1 expected, got ${webCertificateArn}`,
+    );
   if (webDomain && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(webDomain))
     throw new Error(`context webDomain: a host name expected, got ${webDomain}`);
 

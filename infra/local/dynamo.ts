@@ -9,11 +9,16 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
+  ScanCommand,
   type TableDescription,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../shared/adapters/dynamo-store.ts';
 import { tableDefinition } from '../../shared/adapters/table.ts';
@@ -183,8 +188,58 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, tim
     }
   }
   const deadline = Date.now() + timeoutMs;
-  while (!isActive(await describe())) {
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms`);
-    await sleep(50);
+  const waitActive = async () => {
+    while (!isActive(await describe())) {
+      if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  };
+  await waitActive();
+  // A data directory made by an older version lacks indexes added since. DynamoDB Local adds them
+  // in place (one per UpdateTable, as a CloudFormation update would); dynalite cannot, so there the
+  // table is rebuilt with its items copied over — local development data, small by nature.
+  const wanted = tableDefinition(tableName);
+  const missing = () =>
+    describe().then((t) =>
+      (wanted.GlobalSecondaryIndexes ?? []).filter(
+        (g) => !(t?.GlobalSecondaryIndexes ?? []).some((e) => e.IndexName === g.IndexName),
+      ),
+    );
+  for (const gsi of await missing()) {
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: wanted.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: gsi }],
+        }),
+      );
+      await waitActive();
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'ValidationException')) throw err;
+      break;
+    }
+  }
+  if ((await missing()).length > 0) await rebuildTable(client, tableName);
+}
+
+async function rebuildTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  for (let i = 0; i < items.length; i += 25) {
+    let batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; batch.length > 0 && attempt < 10; attempt++) {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
+      batch = (out.UnprocessedItems?.[tableName] ?? []) as typeof batch;
+    }
   }
 }

@@ -18,6 +18,8 @@ const WEB_DIR = join(ROOT, 'web');
 const READ_LIMIT = 256 * 1024;
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | unknown>;
+/** A local-only route with the raw request stream and response (not limited to a 256 KB text body). */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void>;
 export type DevRoute = (
   req: IncomingMessage,
   body: string,
@@ -95,6 +97,8 @@ export interface LocalServerOptions {
   /** Public POSTs per client per minute (0: no limit), as the API's throttling/WAF would do. */
   publicRateLimit: number;
   devRoutes: Array<{ method: string; pattern: RegExp; run: DevRoute }>;
+  /** Routes that read the request and write the response themselves: binary uploads and downloads. */
+  rawRoutes?: Array<{ method: string; pattern: RegExp; run: RawRoute }>;
 }
 
 export function createLocalServer(opts: LocalServerOptions): Promise<Server> {
@@ -110,6 +114,10 @@ export function createLocalServer(opts: LocalServerOptions): Promise<Server> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
+    for (const raw of opts.rawRoutes ?? []) {
+      const m = raw.method === method ? raw.pattern.exec(url.pathname) : null;
+      if (m) return raw.run(req, res, m);
+    }
     const { body, tooLarge } = await readBody(req);
     if (tooLarge) {
       send(res, 413, { error: { code: 'payload_too_large', message: 'Nội dung gửi lên vượt quá 64 KB.' } });

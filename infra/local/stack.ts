@@ -2,10 +2,12 @@
  * The embedded local stack: dynalite (data on disk), SES local, the HTTP front door, a scheduler and
  * the local-only dev routes. `npm start` runs it; integration tests start it in-process on free ports.
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { resetDeps } from '../../shared/adapters/deps.ts';
 import { DynamoStore, documentClient, dynamoClient } from '../../shared/adapters/dynamo-store.ts';
 import { signLocalToken } from '../../shared/adapters/jwt.ts';
@@ -15,10 +17,13 @@ import { JOBS } from '../routes.ts';
 import { ensureTable, startDynalite } from './dynamo.ts';
 import { seedSample } from './seed.ts';
 import { createLocalServer, type DevRoute, runJob } from './server.ts';
+import { fileRoutes } from './uploads.ts';
 import { createVpcpSimulator, VPCP_API_PREFIX } from './vpcp-simulator.ts';
 
 export const LOCAL_JWT_SECRET = 'pakn-local-development-secret-do-not-deploy';
 export const DEV_VPCP_SECRET = 'pakn-local-vpcp-hmac-secret';
+/** Signs the rating links of answer mails locally; tests sign their own (expired, foreign) links with it. */
+export const DEV_RATING_LINK_SECRET = 'pakn-local-rating-link-secret-do-not-deploy';
 /** What the sync adapter presents to the VPCP simulator (the real credentials come from config on AWS). */
 const DEV_VPCP_CLIENT = { clientId: 'pakn-qng-local', apiKey: 'pakn-local-vpcp-api-key' };
 const TABLE = 'pakn';
@@ -41,6 +46,8 @@ export interface LocalStack {
   url: string;
   sesUrl: string;
   store: DynamoStore;
+  /** Attachments on disk (`<dataDir>/files`, or a temporary directory removed on close). */
+  filesDir: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +55,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (opts.dataDir) await mkdir(resolve(opts.dataDir), { recursive: true });
   const dynamo = await startDynalite({ ...(opts.dataDir ? { path: resolve(opts.dataDir) } : {}), port: 0 });
   await ensureTable(dynamoClient({ endpoint: dynamo.endpoint }), TABLE);
+
+  const filesDir = opts.dataDir ? resolve(opts.dataDir, 'files') : await mkdtemp(join(tmpdir(), 'pakn-files-'));
+  await mkdir(filesDir, { recursive: true });
 
   const ses = await startSesLocal(opts.sesPort ?? 0);
   const sesUrl = `http://127.0.0.1:${(ses.address() as { port: number }).port}`;
@@ -62,9 +72,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     JWT_ISSUER: 'pakn-local',
     JWT_AUDIENCE: 'pakn',
     VPCP_HMAC_SECRET: opts.vpcpSecret ?? DEV_VPCP_SECRET,
+    RATING_LINK_SECRET: DEV_RATING_LINK_SECRET,
     VPCP_CLIENT_ID: DEV_VPCP_CLIENT.clientId,
     VPCP_API_KEY: DEV_VPCP_CLIENT.apiKey,
     VPCP_TIMEOUT_MS: String(opts.vpcpTimeoutMs ?? 5_000),
+    PAKN_FILES_DIR: filesDir,
+    // Signs upload policies and download links, both short-lived: a fresh key per start is enough.
+    PAKN_FILES_SECRET: randomBytes(32).toString('hex'),
   });
   resetConfig();
   resetDeps();
@@ -80,6 +94,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       { method: 'POST', pattern: /^\/dev\/jobs\/([a-z-]+)$/, run: devJob },
       ...createVpcpSimulator(DEV_VPCP_CLIENT).routes,
     ],
+    rawRoutes: fileRoutes(),
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   process.env.PUBLIC_BASE_URL = url;
@@ -95,11 +110,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     url,
     sesUrl,
     store,
+    filesDir,
     async close() {
       for (const t of timers) clearInterval(t);
       await closeServer(server);
       await closeServer(ses);
       await dynamo.close();
+      if (!opts.dataDir) await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

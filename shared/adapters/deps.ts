@@ -3,8 +3,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/context.ts';
-import { config } from '../config.ts';
+import { type Config, config } from '../config.ts';
 import { DynamoStore, documentClient } from './dynamo-store.ts';
+import { localFileStoreFromConfig } from './local-files.ts';
+import { S3FileStore, s3Client } from './s3-files.ts';
 import { SesMailer, sesClient } from './ses-mailer.ts';
 
 let deps: AppDeps | undefined;
@@ -23,10 +25,24 @@ export function appDeps(): AppDeps {
       sesClient({ region: cfg.AWS_REGION, ...(cfg.SES_ENDPOINT ? { endpoint: cfg.SES_ENDPOINT } : {}) }),
       cfg.MAIL_FROM,
     ),
+    ...filesFromConfig(cfg),
     random: (n) => randomBytes(n),
-    settings: { provinceCode: cfg.PROVINCE_CODE, publicBaseUrl: cfg.PUBLIC_BASE_URL },
+    settings: {
+      provinceCode: cfg.PROVINCE_CODE,
+      publicBaseUrl: cfg.PUBLIC_BASE_URL,
+      ...(cfg.RATING_LINK_SECRET ? { ratingLinkSecret: cfg.RATING_LINK_SECRET } : {}),
+    },
   };
   return deps;
+}
+
+/** Attachments: the local directory when the local stack set one, else the bucket when deployed with one. */
+function filesFromConfig(cfg: Config): Pick<AppDeps, 'files'> {
+  const local = localFileStoreFromConfig(cfg);
+  if (local) return { files: local };
+  return cfg.ATTACHMENTS_BUCKET
+    ? { files: new S3FileStore(s3Client({ region: cfg.AWS_REGION }), cfg.ATTACHMENTS_BUCKET) }
+    : {};
 }
 
 /** The local stack and tests rebuild the adapters after changing the environment. */

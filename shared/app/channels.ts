@@ -5,6 +5,7 @@ import type { Actor } from '../domain/actor.ts';
 import { CITIZEN, VPCP } from '../domain/actor.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { HotlineCall, VpcpItem, WebSubmission } from '../domain/schemas.ts';
+import { attachmentsForIntake, bindAttachments } from './attachments.ts';
 import type { AppDeps } from './context.ts';
 import { type IntakeResult, registerIntake } from './intake.ts';
 
@@ -26,24 +27,32 @@ export function idempotencyKey(header: string | undefined): string | undefined {
   return header;
 }
 
-/** `POST /v1/cases`: a citizen's or business's PAKN from the web form. */
-export function submitWebCase(
+/**
+ * `POST /v1/cases`: a citizen's or business's PAKN from the web form. Attachments must already be
+ * checked clean: they are part of the case from its first write, then moved under the case.
+ */
+export async function submitWebCase(
   deps: AppDeps,
   input: WebSubmission,
   key: string | undefined,
   now: Date,
 ): Promise<IntakeResult> {
-  const { consent: _consent, website: _honeypot, ...content } = input;
-  return registerIntake(
+  const { consent: _consent, website: _honeypot, attachments: uploadIds = [], ...content } = input;
+  const intakeKey = key ? `IDEM#web#${key}` : undefined;
+  const attachments = await attachmentsForIntake(deps, uploadIds, intakeKey);
+  const result = await registerIntake(
     deps,
     {
-      draft: { channel: 'web', ...content, receivedAt: now },
-      ...(key ? { key: `IDEM#web#${key}` } : {}),
-      fingerprint: content,
+      draft: { channel: 'web', ...content, ...(attachments.length ? { attachments } : {}), receivedAt: now },
+      ...(intakeKey ? { key: intakeKey } : {}),
+      // Without attachments the fingerprint is what it always was, so earlier keys still replay.
+      fingerprint: uploadIds.length ? { ...content, attachments: uploadIds } : content,
     },
     CITIZEN,
     now,
   );
+  if (attachments.length) await bindAttachments(deps, result.case);
+  return result;
 }
 
 /** `POST /v1/hotline/calls`: the deadline runs from the call, not from when it was typed. */

@@ -8,15 +8,25 @@ import type { Agency, Category, Locality } from '../domain/directory.ts';
 import type { TransitionContext } from '../domain/lifecycle.ts';
 import type { RoutingRule } from '../routing/index.ts';
 import { DEFAULT_SLA_POLICY, dueDateFor, extendDueDate, type SlaPolicy, slaPolicySchema } from '../sla/policy.ts';
-import type { CaseStore, Mailer, ReferenceStore } from './ports.ts';
+import type { CaseStore, FileStore, Mailer, ReferenceStore } from './ports.ts';
 
 export interface AppDeps {
   cases: CaseStore;
   reference: ReferenceStore;
   mailer: Mailer;
+  /**
+   * Attachment storage. Optional so that code which never touches a file (jobs, benchmarks, tests)
+   * need not build one; the attachment use cases fail loudly without it.
+   */
+  files?: FileStore;
   /** Cryptographically random bytes (tracking codes). */
   random(n: number): Uint8Array;
-  settings: { provinceCode: string; publicBaseUrl: string };
+  settings: {
+    provinceCode: string;
+    publicBaseUrl: string;
+    /** Signs the rating link of answer mails (`shared/app/rating-mail.ts`); without it mails carry no link. */
+    ratingLinkSecret?: string;
+  };
 }
 
 /** Routing settings kept with the rules: suggestions below the threshold go to VPUB triage. */

@@ -4,6 +4,7 @@
  */
 import type { Case } from '../domain/case.ts';
 import type { Mail } from './ports.ts';
+import { RATING_TEMPLATES, ratingInvitation } from './rating-mail.ts';
 
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
@@ -105,7 +106,7 @@ function extensionApproved(c: Case, baseUrl: string): Rendered {
 }
 
 /** The answer, sent to the sender whether or not it is published (an official reply, Đ.19). */
-function answer(c: Case, baseUrl: string): Rendered {
+function answer(c: Case, baseUrl: string, opts: MailOptions): Rendered {
   return {
     subject: `Kết quả xử lý phản ánh, kiến nghị ${c.code}`,
     lines: [
@@ -115,12 +116,19 @@ function answer(c: Case, baseUrl: string): Rendered {
       c.published
         ? `Kết quả được công khai tại trang tra cứu (không kèm thông tin cá nhân của Ông/Bà): ${trackingUrl(baseUrl, c.code)}`
         : `Tra cứu tình hình xử lý tại: ${trackingUrl(baseUrl, c.code)}`,
+      ratingInvitation(c, baseUrl, opts.ratingLinkSecret),
       AUTOMATED,
     ],
   };
 }
 
-const TEMPLATES: Record<string, (c: Case, baseUrl: string) => Rendered> = {
+/** What some templates need besides the case: the key that signs the answer mail's rating link. */
+export interface MailOptions {
+  ratingLinkSecret?: string;
+}
+
+const TEMPLATES: Record<string, (c: Case, baseUrl: string, opts: MailOptions) => Rendered> = {
+  ...RATING_TEMPLATES,
   ack,
   rejected,
   merged,
@@ -128,10 +136,10 @@ const TEMPLATES: Record<string, (c: Case, baseUrl: string) => Rendered> = {
   answer,
 };
 
-export function renderMail(template: string, c: Case, to: string[], baseUrl: string): Mail {
+export function renderMail(template: string, c: Case, to: string[], baseUrl: string, opts: MailOptions = {}): Mail {
   const render = TEMPLATES[template];
   if (!render) throw new Error(`unknown mail template ${template}`);
-  const { subject, lines } = render(c, baseUrl);
+  const { subject, lines } = render(c, baseUrl, opts);
   const kept = lines.filter(Boolean);
   const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${kept
     .map((l) => `<p>${escapeHtml(l).replace(/\n/g, '<br>')}</p>`)

@@ -30,8 +30,7 @@ export type Open311KeyInput = z.infer<typeof open311KeyInput>;
 const KEY_PATTERN = /^([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
 const ID_PATTERN = /^[0-9a-f]{16}$/;
 
-const hashOf = (salt: string, secret: string): string =>
-  createHash('sha256').update(`${salt}.${secret}`).digest('hex');
+const hashOf = (salt: string, secret: string): string => createHash('sha256').update(`${salt}.${secret}`).digest('hex');
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 

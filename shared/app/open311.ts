@@ -9,7 +9,7 @@ import { toVnIso } from '../calendar/index.ts';
 import { type Case, type CaseStatus, currentDeadline, isFinal, isOverdue } from '../domain/case.ts';
 import { isCaseCode } from '../domain/code.ts';
 import type { Category } from '../domain/directory.ts';
-import { DomainError, type FieldIssue, notFound } from '../domain/errors.ts';
+import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { instant, webSubmission } from '../domain/schemas.ts';
 import { parseInput } from '../domain/validation.ts';
 import { idempotencyKey, submitWebCase, summarise } from './channels.ts';
@@ -28,68 +28,74 @@ export const MAX_RANGE_DAYS = 90;
 const MAX_IDS = 100;
 const DAY_MS = 86_400_000;
 
-export interface Open311Service {
-  service_code: string;
-  service_name: string;
-  description: string;
+/**
+ * The response documents as zod schemas: the types below are inferred from them and the OpenAPI
+ * description shows them, so the code and the published description cannot drift apart.
+ */
+const nullableText = z.string().nullable();
+
+export const open311ServiceSchema = z.object({
+  service_code: z.string(),
+  service_name: z.string(),
+  description: z.string(),
   /** Always true: every service takes the attributes of its service definition. */
-  metadata: boolean;
-  type: 'realtime' | 'batch' | 'blackbox';
-  keywords: string;
-  group: string;
-}
+  metadata: z.boolean(),
+  type: z.enum(['realtime', 'batch', 'blackbox']),
+  keywords: z.string(),
+  group: z.string(),
+});
+export type Open311Service = z.infer<typeof open311ServiceSchema>;
 
-export interface Open311AttributeValue {
-  key: string;
-  name: string;
-}
-
-export interface Open311Attribute {
+export const open311AttributeSchema = z.object({
   /** `false`: shown to the person filing, never submitted. */
-  variable: boolean;
-  code: string;
-  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
-  required: boolean;
-  datatype_description: string | null;
-  order: number;
-  description: string;
-  values?: Open311AttributeValue[];
-}
+  variable: z.boolean(),
+  code: z.string(),
+  datatype: z.enum(['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist']),
+  required: z.boolean(),
+  datatype_description: nullableText,
+  order: z.int(),
+  description: z.string(),
+  values: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
+});
+export type Open311Attribute = z.infer<typeof open311AttributeSchema>;
 
-export interface Open311ServiceDefinition {
-  service_code: string;
-  attributes: Open311Attribute[];
-}
+export const open311ServiceDefinitionSchema = z.object({
+  service_code: z.string(),
+  attributes: z.array(open311AttributeSchema),
+});
+export type Open311ServiceDefinition = z.infer<typeof open311ServiceDefinitionSchema>;
 
 /**
  * A case as a service request. Fields the standard has but the public may not see (the sender's
  * text and address) or that PAKN does not hold (coordinates, media) are present and empty.
  */
-export interface Open311ServiceRequest {
-  service_request_id: string;
-  status: 'open' | 'closed';
-  status_notes: string | null;
-  service_name: string | null;
-  service_code: string | null;
-  description: string | null;
-  agency_responsible: string | null;
-  service_notice: string | null;
-  requested_datetime: string;
-  updated_datetime: string;
-  expected_datetime: string | null;
-  address: string | null;
-  address_id: string | null;
-  zipcode: string | null;
-  lat: number | null;
-  long: number | null;
-  media_url: string | null;
-}
+export const open311ServiceRequestSchema = z.object({
+  service_request_id: z.string(),
+  status: z.enum(['open', 'closed']),
+  status_notes: nullableText,
+  service_name: nullableText,
+  service_code: nullableText,
+  description: z.null(),
+  agency_responsible: nullableText,
+  service_notice: nullableText,
+  requested_datetime: z.string(),
+  updated_datetime: z.string(),
+  expected_datetime: nullableText,
+  address: z.null(),
+  address_id: z.null(),
+  zipcode: z.null(),
+  lat: z.null(),
+  long: z.null(),
+  media_url: z.null(),
+});
+export type Open311ServiceRequest = z.infer<typeof open311ServiceRequestSchema>;
 
-export interface Open311Receipt {
-  service_request_id: string;
-  service_notice: string;
-  account_id: string | null;
-}
+export const open311ReceiptSchema = z.object({
+  service_request_id: z.string(),
+  service_notice: z.string(),
+  account_id: z.null(),
+});
+export type Open311Receipt = z.infer<typeof open311ReceiptSchema>;
 
 const STATUS_NOTICE: Record<CaseStatus, string> = {
   received: 'Đã tiếp nhận; đang phân loại để chuyển cơ quan có thẩm quyền xử lý.',
@@ -229,7 +235,12 @@ export async function open311ServiceDefinition(
   checkJurisdiction(deps, query.jurisdiction_id);
   const ref = await referenceData(deps.reference, now);
   if (!ref.categories.some((c) => c.code === serviceCode)) {
-    throw fieldError('not_found', 'service_not_found', 'service_code', 'service_code: không có dịch vụ (lĩnh vực) với mã này.');
+    throw fieldError(
+      'not_found',
+      'service_not_found',
+      'service_code',
+      'service_code: không có dịch vụ (lĩnh vực) với mã này.',
+    );
   }
   return { service_code: serviceCode, attributes: serviceAttributes(ref) };
 }
@@ -240,7 +251,10 @@ export async function open311ServiceDefinition(
 export function toServiceRequest(c: Case, ref: ReferenceData, now: Date): Open311ServiceRequest {
   const category = c.categoryCode ? ref.categories.find((x) => x.code === c.categoryCode) : undefined;
   const agency = c.agencyId ? ref.agencies.find((a) => a.id === c.agencyId) : undefined;
-  const updated = c.history.reduce((latest, h) => (Date.parse(h.at) > Date.parse(latest) ? h.at : latest), c.receivedAt);
+  const updated = c.history.reduce(
+    (latest, h) => (Date.parse(h.at) > Date.parse(latest) ? h.at : latest),
+    c.receivedAt,
+  );
   const closed = isFinal(c.status);
   return {
     service_request_id: c.code,
@@ -298,13 +312,15 @@ interface RequestFilter {
   statuses: Array<'open' | 'closed'>;
 }
 
+const dateRange = z.object({ start_date: instant('start_date').optional(), end_date: instant('end_date').optional() });
+
 function parseFilter(query: Record<string, string>, now: Date): RequestFilter {
-  const date = (name: 'start_date' | 'end_date') => {
-    const v = query[name];
-    return v ? parseInput(z.object({ [name]: instant(name) }), { [name]: v })[name].getTime() : undefined;
-  };
-  const start = date('start_date');
-  const end = date('end_date');
+  const dates = parseInput(dateRange, {
+    start_date: query.start_date || undefined,
+    end_date: query.end_date || undefined,
+  });
+  const start = dates.start_date?.getTime();
+  const end = dates.end_date?.getTime();
   const to = end ?? (start !== undefined ? Math.min(start + MAX_RANGE_DAYS * DAY_MS, now.getTime()) : now.getTime());
   const from = start ?? to - MAX_RANGE_DAYS * DAY_MS;
   if (from > to) {
@@ -321,7 +337,12 @@ function parseFilter(query: Record<string, string>, now: Date): RequestFilter {
   const statuses = list(query.status);
   const bad = statuses.find((s) => s !== 'open' && s !== 'closed');
   if (bad !== undefined) {
-    throw fieldError('validation', 'invalid_status', 'status', 'status: chỉ nhận open, closed (phân cách bằng dấu phẩy).');
+    throw fieldError(
+      'validation',
+      'invalid_status',
+      'status',
+      'status: chỉ nhận open, closed (phân cách bằng dấu phẩy).',
+    );
   }
   return { from, to, serviceCodes: list(query.service_code), statuses: statuses as Array<'open' | 'closed'> };
 }
@@ -439,7 +460,10 @@ function parseAttributes(form: FormFields, defs: Open311Attribute[]): Record<str
     const m = ATTRIBUTE_KEY.exec(field);
     const def = m ? defs.find((d) => d.code === m[1] && d.variable) : undefined;
     if (!def) {
-      issues.push({ field, message: `${field}: thuộc tính không có trong định nghĩa dịch vụ (services/{service_code}.json).` });
+      issues.push({
+        field,
+        message: `${field}: thuộc tính không có trong định nghĩa dịch vụ (services/{service_code}.json).`,
+      });
       continue;
     }
     const value = Array.isArray(raw) || m?.[2] ? undefined : raw.trim();
@@ -551,8 +575,7 @@ export async function submitOpen311Request(
       // A title derived from a missing description is the description's problem, reported once.
       .filter((f) => f.field !== 'title' || attrs.title !== undefined)
       .map((f) => ({
-        field:
-          f.field === 'submitter.phone' && !form.phone ? 'phone, email' : (OPEN311_FIELD[f.field] ?? f.field),
+        field: f.field === 'submitter.phone' && !form.phone ? 'phone, email' : (OPEN311_FIELD[f.field] ?? f.field),
         message: f.message,
       }));
     throw invalidRequest(fields);

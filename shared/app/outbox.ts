@@ -59,7 +59,7 @@ export async function deliverOutbox(deps: AppDeps, code: string, now: Date): Pro
       throw e;
     }
     try {
-      await deps.mailer.send(renderMail(mail.template, claimed, mail.to, deps.settings.publicBaseUrl));
+      await deps.mailer.send(renderMail(mail.template, claimed, mail.to, deps.settings.publicBaseUrl, deps.settings));
       await updateCase(deps, code, (c) => markMailSent(c, mail, ctx));
       sent++;
     } catch (e) {

@@ -119,3 +119,43 @@ export interface Mail {
 export interface Mailer {
   send(mail: Mail): Promise<{ messageId: string }>;
 }
+
+/** What the store keeps beside an object's bytes. */
+export interface StoredObject {
+  size: number;
+  contentType: string;
+  /** Lower-case keys, US-ASCII values (S3 user metadata); text is percent-encoded. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * Private, encrypted object storage for attachments: S3 on AWS, a directory locally. Keys are
+ * `<prefix>/<id>`; the prefixes (`quarantine/`, `clean/`, `attached/`, `rejected/`) are what IAM
+ * grants and lifecycle rules apply to.
+ */
+export interface FileStore {
+  /**
+   * A slot the browser fills with one form POST (`fields` + the file, to `url`): only this key,
+   * exactly `size` bytes, only `contentType`, with `metadata`, until `expiresAt`.
+   */
+  presignUpload(slot: {
+    key: string;
+    contentType: string;
+    size: number;
+    metadata: Record<string, string>;
+    expiresAt: Date;
+    now: Date;
+  }): Promise<{ url: string; fields: Record<string, string> }>;
+  head(key: string): Promise<StoredObject | undefined>;
+  get(key: string): Promise<(StoredObject & { bytes: Uint8Array }) | undefined>;
+  put(key: string, bytes: Uint8Array, info: { contentType: string; metadata: Record<string, string> }): Promise<void>;
+  /** Copy the bytes under another key, with the type and metadata given. */
+  copy(from: string, to: string, info: { contentType: string; metadata: Record<string, string> }): Promise<void>;
+  /** Absent keys are not an error. */
+  delete(key: string): Promise<void>;
+  /** A link anyone holding it may GET until `expiresAt`, served as an attachment named `fileName`. */
+  presignDownload(
+    key: string,
+    link: { fileName: string; contentType: string; expiresAt: Date; now: Date },
+  ): Promise<string>;
+}

@@ -15,7 +15,8 @@ export async function getCase(deps: AppDeps, code: string, actor: Actor | undefi
   const c = await deps.cases.get(isCaseCode(code) ? code : 'INVALID-00-000000');
   if (!c || !isCaseCode(code)) throw notFound();
   if (!actor) return publicView(c, (await referenceData(deps.reference, now)).agencies, now);
-  if (hasRole(actor, 'coordinator', 'admin')) return fullView(c, now);
+  if (hasRole(actor, 'coordinator', 'admin'))
+    return fullView(c, now, { ratingComments: hasRole(actor, 'coordinator') });
   if (hasRole(actor, 'officer') && actor.agencyId && actor.agencyId === c.agencyId) return fullView(c, now);
   throw forbidden('Phản ánh, kiến nghị này không thuộc phạm vi của bạn.');
 }

@@ -8,10 +8,23 @@
  */
 import { z } from 'zod';
 import { validationError } from '../domain/errors.ts';
+import { RATING_LEVELS } from '../domain/rating.ts';
+import type { RatingCounts } from './rating-report.ts';
 import templateData from './report-template.json' with { type: 'json' };
 import { COUNTER_KEYS, type Counters, type PeriodicReport } from './reports.ts';
 
 const column = z.object({ label: z.string().min(1), width: z.number().positive() });
+/** A level's count, its share (`share:<level>`), or one of the other rating figures. */
+const RATING_COLUMN_KEYS = [
+  ...RATING_LEVELS,
+  ...RATING_LEVELS.map((l) => `share:${l}` as const),
+  'rated',
+  'unresolved',
+  'answered',
+  'reopened',
+  'reopenRate',
+] as const;
+type RatingColumnKey = (typeof RATING_COLUMN_KEYS)[number];
 const templateSchema = z.object({
   title: z.string().min(1),
   fileName: z.string().regex(/^[a-z0-9-]+$/),
@@ -30,6 +43,13 @@ const templateSchema = z.object({
   weeks: z.object({
     sheet: z.string().min(1).max(31),
     columns: z.array(column.extend({ key: z.enum(['weekStart', 'weekEnd', 'received', 'handled']) })),
+  }),
+  ratings: z.object({
+    sheet: z.string().min(1).max(31),
+    code: column,
+    name: column,
+    totalName: z.string().min(1),
+    columns: z.array(column.extend({ key: z.enum(RATING_COLUMN_KEYS) })).min(1),
   }),
   summarySheet: z.string().min(1).max(31),
   infoSheet: z.string().min(1).max(31),
@@ -190,6 +210,8 @@ export async function toXlsx(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEM
   weeks.getRow(1).font = { bold: true };
   for (const w of r.byWeek) weeks.addRow({ ...w, weekStart: viDate(w.weekStart), weekEnd: viDate(w.weekEnd) });
 
+  addRatingsSheet(wb, r, tpl);
+
   const info = wb.addWorksheet(tpl.infoSheet);
   info.columns = [{ width: 36 }, { width: 90 }];
   info.addRows([
@@ -203,11 +225,41 @@ export async function toXlsx(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEM
       'Kỳ trước chuyển sang + Tiếp nhận mới = Đã xử lý (đúng hạn + quá hạn) + Đang xử lý (trong hạn + quá hạn) + Không tiếp nhận + Gộp do trùng lặp, trên từng dòng.',
     ],
     ['Ghi chú', 'PAKN trả lời ngay qua đường dây nóng được tính là đã xử lý đúng hạn.'],
+    [
+      tpl.ratings.sheet,
+      'Mỗi PAKN được tính một lần theo đánh giá cuối cùng của người gửi trong kỳ, cho cơ quan đã trả lời; tỷ lệ từng mức = số đánh giá mức đó / tổng số đánh giá. Tỷ lệ phải xử lý lại = số lượt trả lời trong kỳ bị người gửi đánh giá chưa được giải quyết (trước ngày cuối kỳ) / số lượt trả lời trong kỳ. Ý kiến của người gửi chỉ có trên trang giám sát, không đưa vào tệp.',
+    ],
   ]);
   info.getColumn(1).font = { bold: true };
   info.getColumn(2).alignment = { wrapText: true };
 
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const ratingValue = (c: RatingCounts, key: RatingColumnKey): number | null => {
+  if (key.startsWith('share:')) return c.shares[key.slice(6) as (typeof RATING_LEVELS)[number]];
+  if ((RATING_LEVELS as readonly string[]).includes(key)) return c.counts[key as (typeof RATING_LEVELS)[number]];
+  return c[key as 'rated' | 'unresolved' | 'answered' | 'reopened' | 'reopenRate'];
+};
+
+/** Ratings and reopened answers per agency, the province first; shares and rates as percentages. */
+function addRatingsSheet(wb: import('exceljs').Workbook, r: PeriodicReport, tpl: ReportTemplate): void {
+  const spec = tpl.ratings;
+  const sheet = wb.addWorksheet(spec.sheet, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+  sheet.columns = [spec.code, spec.name, ...spec.columns].map((c) => ({ width: c.width }));
+  const header = sheet.getRow(1);
+  header.values = [spec.code.label, spec.name.label, ...spec.columns.map((c) => c.label)];
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
+  header.height = 48;
+  const rows = [{ agencyId: '', name: spec.totalName, ...r.ratings.totals }, ...r.ratings.byAgency];
+  rows.forEach((row, i) => {
+    const added = sheet.addRow([row.agencyId, row.name, ...spec.columns.map((c) => ratingValue(row, c.key))]);
+    if (i === 0) added.font = { bold: true };
+  });
+  spec.columns.forEach((c, i) => {
+    if (c.key.startsWith('share:') || c.key === 'reopenRate') sheet.getColumn(3 + i).numFmt = '0.0%';
+  });
 }
 
 /** `format` query parameter: JSON unless asked otherwise. */

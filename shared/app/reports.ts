@@ -34,6 +34,7 @@ import {
 } from '../domain/case.ts';
 import type { Agency, Category } from '../domain/directory.ts';
 import { validationError } from '../domain/errors.ts';
+import { answeredBeforeReopen, RatingAccumulator, type RatingReport } from './rating-report.ts';
 
 /** The outcome of a case at the end of the period: exactly one per case. */
 export const OUTCOMES = [
@@ -92,6 +93,8 @@ export interface PeriodicReport {
   byCategory: CategoryRow[];
   byContentType: Record<ContentTypeKey, Counters>;
   byWeek: WeekRow[];
+  /** Senders' ratings and reopened answers per agency, and their comments (`rating-report.ts`). */
+  ratings: RatingReport;
 }
 
 /** Longest period one report may cover: two years (a yearly report 15/12–14/12 fits with room). */
@@ -272,7 +275,9 @@ const anyAction = (c: Case, action: string, start: number, end: number): boolean
 export function caseOutcome(c: Case, period: ReportPeriod, rules: ReportRules): CaseOutcome | undefined {
   const receivedAt = Date.parse(c.receivedAt);
   if (!(receivedAt < period.end)) return undefined;
-  const closed = closedAt(c);
+  // Answered before `end` and reopened by its sender only after: at `end` the case stood answered.
+  const undone = answeredBeforeReopen(c, period.end);
+  const closed = undone ? undone.closedAt : closedAt(c);
   if (closed !== undefined && closed < period.start) return undefined;
   const base = {
     carriedOver: receivedAt < period.start,
@@ -283,6 +288,11 @@ export function caseOutcome(c: Case, period: ReportPeriod, rules: ReportRules): 
     const agencyId = c.agencyId ?? rules.triageAgencyId;
     if (c.status === 'rejected') return { ...base, outcome: 'rejected', agencyId, published: false };
     if (c.status === 'duplicate') return { ...base, outcome: 'merged', agencyId, published: false };
+    if (undone) {
+      const outcome = undone.onTime ? 'handledOnTime' : 'handledLate';
+      const by = undone.agencyId ?? rules.triageAgencyId;
+      return { ...base, outcome, agencyId: by, handledAt: closed, published: undone.published };
+    }
     return {
       ...base,
       outcome: answeredOnTime(c, closed) ? 'handledOnTime' : 'handledLate',
@@ -335,6 +345,7 @@ export class ReportAccumulator {
     CONTENT_TYPE_KEYS.map((t) => [t, zero()]),
   );
   readonly #weeks: WeekRow[];
+  readonly #ratings: RatingAccumulator;
   readonly #firstMonday: number;
   #seen = 0;
   #counted = 0;
@@ -342,6 +353,7 @@ export class ReportAccumulator {
   constructor(period: ReportPeriod, rules: ReportRules) {
     this.#period = period;
     this.#rules = rules;
+    this.#ratings = new RatingAccumulator(period, rules.triageAgencyId);
     const first = toDayNumber(period.from);
     const last = toDayNumber(period.to);
     this.#firstMonday = mondayOf(first);
@@ -366,6 +378,8 @@ export class ReportAccumulator {
 
   add(c: Case): void {
     this.#seen++;
+    // Ratings are events of the period, counted whether or not the case is in its population.
+    this.#ratings.add(c);
     const o = caseOutcome(c, this.#period, this.#rules);
     if (!o) return;
     this.#counted++;
@@ -427,6 +441,7 @@ export class ReportAccumulator {
         Counters
       >,
       byWeek: this.#weeks.map((w) => ({ ...w })),
+      ratings: this.#ratings.result((id) => agencyName.get(id) ?? id),
     };
   }
 }

@@ -4,11 +4,14 @@
  */
 import { type Case, currentDeadline, isOverdue } from '../domain/case.ts';
 import type { Agency } from '../domain/directory.ts';
+import { publicRating, ratingsView } from '../domain/rating.ts';
 
-export function fullView(c: Case, now: Date) {
+/** Staff view; the senders' rating comments only with `ratingComments` (coordinators). */
+export function fullView(c: Case, now: Date, opts: { ratingComments?: boolean } = {}) {
   const { intakeKey: _k, outbox, sourcePayload: _p, escalationLevel: _e, returnCount: _r, ...rest } = c;
   return {
     ...rest,
+    ratings: ratingsView(c, opts.ratingComments === true),
     dueAt: currentDeadline(c)?.dueAt,
     overdue: isOverdue(c, now),
     mails: outbox.map(({ id, template, status, attempts, sentAt, lastError }) => ({
@@ -39,5 +42,6 @@ export function publicView(c: Case, agencies: Agency[], now: Date) {
     overdue: isOverdue(c, now),
     answer: c.published && c.answer ? { text: c.answer.text, at: c.answer.at } : undefined,
     history: c.history.filter((h) => h.public).map((h) => ({ action: h.action, at: h.at })),
+    rating: publicRating(c),
   };
 }

@@ -112,6 +112,21 @@ export interface VpcpPush {
   acceptedAt?: string;
 }
 
+/**
+ * A file sent with the PAKN (a photo, a scanned paper), checked from its bytes and kept privately
+ * (`shared/app/attachments.ts`). Staff see it through short-lived links; the public view never shows it.
+ */
+export interface Attachment {
+  id: string;
+  fileName: string;
+  /** The type found in the file's bytes (what it is served as), not what the sender declared. */
+  contentType: string;
+  size: number;
+  /** `rejected`: refused by the checks (a national item's file), `reason` says why; `deleted`: removed under retention. */
+  status: 'clean' | 'rejected' | 'deleted';
+  reason?: string;
+}
+
 export interface Case {
   code: string;
   channel: Channel;
@@ -152,6 +167,8 @@ export interface Case {
   sourcePayload?: string;
   /** Result push-back to the national system (VPCP cases, once resolved). */
   vpcpPush?: VpcpPush;
+  /** Files sent with the PAKN; never in the public view. */
+  attachments?: Attachment[];
   version: number;
   history: HistoryEntry[];
 }

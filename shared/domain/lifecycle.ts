@@ -5,6 +5,7 @@
  */
 import { type Actor, hasRole } from './actor.ts';
 import type {
+  Attachment,
   Case,
   Channel,
   ContentType,
@@ -49,6 +50,8 @@ export interface NewCase {
   intakeKey?: string;
   /** Hotline questions answered on the call: stored resolved, still counted in reports. */
   resolvedOnCall?: { answer: string };
+  /** Files already checked clean (web uploads); part of the case from its first write. */
+  attachments?: Attachment[];
 }
 
 const entry = (ctx: TransitionContext, action: string, note?: string, isPublic = true): HistoryEntry => ({
@@ -111,6 +114,7 @@ export function registerCase(draft: NewCase, code: string, ctx: TransitionContex
     escalationLevel: 0,
     ...(draft.sourcePayload ? { sourcePayload: draft.sourcePayload } : {}),
     ...(draft.intakeKey ? { intakeKey: draft.intakeKey } : {}),
+    ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
     outbox: [],
     version: 1,
     history: [
@@ -226,7 +230,14 @@ export function returnCase(c: Case, reason: string, ctx: TransitionContext): Cas
   requireStatus(c, 'return', 'assigned', 'in_progress');
   const returnCount = c.returnCount + 1;
   // Explicit undefined: `step` merges onto the old case, and the agency and any extension must go.
-  const next: Case = { ...c, status: 'received', returnCount, escalationLevel: 0, agencyId: undefined, extension: undefined };
+  const next: Case = {
+    ...c,
+    status: 'received',
+    returnCount,
+    escalationLevel: 0,
+    agencyId: undefined,
+    extension: undefined,
+  };
   next.deadlines = [{ step: 'classify', dueAt: ctx.deadlineFor('classify', ctx.now, next) }];
   if (returnCount >= 2) next.flags = withFlag(c.flags, 'returned_twice');
   return step(c, next, entry(ctx, 'returned', `${c.agencyId ?? ''}: ${reason}`));

@@ -5,6 +5,7 @@
  * Messages are Vietnamese: they are shown to citizens and staff.
  */
 import { z } from 'zod';
+import { MAX_ATTACHMENTS } from './attachments.ts';
 import { CONTENT_TYPES, KINDS, PRIORITIES } from './case.ts';
 import { CODE_PATTERN } from './code.ts';
 
@@ -73,7 +74,9 @@ export const instant = (label: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
       error: `${label}: phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-02-13T09:00:00+07:00.`,
     })
-    .refine((s) => !Number.isNaN(Date.parse(s)) && isRealDate(s.slice(0, 10)), { message: `${label}: thời điểm không tồn tại.` })
+    .refine((s) => !Number.isNaN(Date.parse(s)) && isRealDate(s.slice(0, 10)), {
+      message: `${label}: thời điểm không tồn tại.`,
+    })
     .transform((s) => new Date(s));
 
 /**
@@ -96,6 +99,19 @@ export const submitter = z
     path: ['phone'],
   });
 
+/** An upload slot's id (`POST /v1/uploads`): 128 random bits, hex. */
+export const uploadId = z
+  .string({ error: 'Mã tệp đính kèm: phải là chuỗi ký tự.' })
+  .regex(/^[0-9a-f]{32}$/, { error: 'Mã tệp đính kèm không hợp lệ.' });
+
+/** `POST /v1/uploads` — what the browser says about a file before uploading it (checked again from its bytes). */
+export const uploadRequest = z.strictObject({
+  fileName: text('Tên tệp', 255),
+  contentType: z.string({ error: 'Loại tệp: phải là chuỗi ký tự.' }).max(200, { error: 'Loại tệp không hợp lệ.' }),
+  size: z.int({ error: 'Dung lượng tệp: số byte, số nguyên.' }).min(0, { error: 'Dung lượng tệp không hợp lệ.' }),
+});
+export type UploadRequest = z.infer<typeof uploadRequest>;
+
 /** `POST /v1/cases` — the citizen web form. */
 export const webSubmission = z.strictObject({
   kind,
@@ -110,6 +126,12 @@ export const webSubmission = z.strictObject({
   }),
   /** Honeypot: a field people never see; bots fill it. */
   website: z.string().max(0, { error: 'Yêu cầu không hợp lệ.' }).optional(),
+  /** Ids from `POST /v1/uploads`; each must have been checked clean before the case is received. */
+  attachments: z
+    .array(uploadId, { error: 'Tệp đính kèm: danh sách mã tệp.' })
+    .max(MAX_ATTACHMENTS, { error: `Tệp đính kèm: tối đa ${MAX_ATTACHMENTS} tệp cho mỗi phản ánh, kiến nghị.` })
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'Tệp đính kèm: một tệp được gửi hai lần.' })
+    .optional(),
 });
 export type WebSubmission = z.infer<typeof webSubmission>;
 

@@ -28,6 +28,7 @@ const ITEM_ELEMENT: Record<string, string> = {
 // Characters XML 1.0 cannot carry at all, even escaped (C0 controls but tab/LF/CR, lone surrogates,
 // U+FFFE/U+FFFF). Input validation refuses them already; this keeps any stored text well formed.
 const NOT_XML_CHAR =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding those characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

@@ -43,7 +43,13 @@ export function open311Handler(run: (req: Open311HttpRequest) => Promise<Open311
     })
     .handler(async (event) => {
       const reply = await run(parseRequest(event));
-      return open311Response(reply.status ?? 200, formatOf(event.rawPath) ?? 'json', reply.root, reply.body, reply.headers);
+      return open311Response(
+        reply.status ?? 200,
+        formatOf(event.rawPath) ?? 'json',
+        reply.root,
+        reply.body,
+        reply.headers,
+      );
     });
 }
 

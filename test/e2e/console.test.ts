@@ -49,6 +49,10 @@ async function openConsole(): Promise<{ context: BrowserContext; page: Page; pro
   return { context, page, problems };
 }
 
+/** A control by its label; a required field's label ends with its (aria-hidden) "*" mark. */
+const field = (page: Page, label: string) =>
+  page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*\\*)?$`));
+
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(() =>
@@ -85,12 +89,10 @@ describe('agency console', () => {
     const { context, page, problems } = await openConsole();
 
     await page.getByLabel('Cán bộ cơ quan xử lý (sở, ngành, UBND xã)').check();
-    await page.getByLabel('Cơ quan', { exact: true }).selectOption('SO-NNMT');
+    await field(page, 'Cơ quan').selectOption('SO-NNMT');
     await page.getByLabel('Họ tên cán bộ').fill('Lê Thị Xử Lý');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await until(() => page.locator('#page-title').textContent()).toBe(
-      'Hàng đợi xử lý: Sở Nông nghiệp và Môi trường',
-    );
+    await until(() => page.locator('#page-title').textContent()).toBe('Hàng đợi xử lý: Sở Nông nghiệp và Môi trường');
 
     // Queue: earliest deadline first, the overdue case on top, highlighted and labelled.
     const rows = page.locator('#queue-table-wrap tbody tr');
@@ -113,7 +115,7 @@ describe('agency console', () => {
     await until(() => page.locator('#action-status').textContent()).toContain('Đã nhận xử lý.');
 
     const answer = 'Sở đã kiểm tra; giấy chứng nhận được trả tại bộ phận một cửa ngày 20/3.';
-    await page.getByLabel('Nội dung trả lời', { exact: true }).fill(answer);
+    await field(page, 'Nội dung trả lời').fill(answer);
     await page.getByLabel('Ghi chú nội bộ').fill('Đã nhắc phòng chuyên môn về thời hạn.');
     await page.getByRole('button', { name: 'Gửi kết quả' }).click();
     await until(() => page.locator('#d-status').textContent()).toBe('Đã có kết quả');
@@ -125,7 +127,9 @@ describe('agency console', () => {
     const pub = await stack.api('GET', `/v1/cases/${code}`);
     expect(pub.json).toMatchObject({ status: 'resolved', answer: { text: answer } });
     const full = await stack.api('GET', `/v1/cases/${code}`, { token: await stack.token('coordinator') });
-    expect(full.json.history.find((h: { action: string }) => h.action === 'accepted').actor).toBe('local-officer-SO-NNMT');
+    expect(full.json.history.find((h: { action: string }) => h.action === 'accepted').actor).toBe(
+      'local-officer-SO-NNMT',
+    );
 
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
@@ -154,9 +158,9 @@ describe('coordinator console', () => {
     await page.getByRole('button', { name: `Mở hồ sơ ${code}` }).click();
     await until(() => page.locator('#d-code').textContent()).toBe(code);
     const suggested = before.json.suggestion.categoryCode;
-    expect(await page.getByLabel('Lĩnh vực', { exact: true }).inputValue()).toBe(suggested);
-    await page.getByLabel('Lĩnh vực', { exact: true }).selectOption('noi-vu');
-    await page.getByLabel('Cơ quan xử lý', { exact: true }).selectOption('SO-NV');
+    expect(await field(page, 'Lĩnh vực').inputValue()).toBe(suggested);
+    await field(page, 'Lĩnh vực').selectOption('noi-vu');
+    await field(page, 'Cơ quan xử lý').selectOption('SO-NV');
     await page.getByRole('button', { name: 'Phân loại và chuyển' }).click();
     await until(() => page.locator('#d-status').textContent()).toBe('Đã chuyển cơ quan xử lý');
     await until(() => row.count()).toBe(0);

@@ -3,19 +3,34 @@ import { dirname, join, resolve } from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, sendsMail } from '../../infra/aws/constructs/pakn-function.ts';
-import { tableAccessFor } from '../../infra/aws/stacks/api-stack.ts';
+import { CASES_OVERDUE_METRIC } from '../../infra/aws/constructs/monitoring.ts';
+import { METRICS_NAMESPACE, PROJECT_ROOT, sendsMail } from '../../infra/aws/constructs/pakn-function.ts';
+import {
+  callsVpcp,
+  JOB_CONCURRENCY,
+  routeThrottle,
+  SECRET_ENV,
+  servesHmacRoute,
+  tableAccessFor,
+} from '../../infra/aws/stacks/api-stack.ts';
+import { INDEX_NAMES, mailConfigurationSetName } from '../../infra/aws/stacks/data-stack.ts';
 import { JOBS, ROUTES } from '../../infra/routes.ts';
 import { ROLES } from '../../shared/domain/actor.ts';
-import { type Built, build, CDK_CONTEXT } from './fixture.ts';
+import { type Built, build, CDK_CONTEXT, CONFIGURED_CONTEXT } from './fixture.ts';
 
 type Json = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource?: unknown; Effect: string };
 
 const fns = [...new Set([...ROUTES.map((r) => r.fn), ...JOBS.map((j) => j.fn)])];
+const jobFns = new Set(JOBS.map((j) => j.fn));
 
 const built = build();
-afterAll(() => built.dispose());
+// A production-like deployment: own origin, the national system's address, alarm mail.
+const configured = build({ context: CONFIGURED_CONTEXT });
+afterAll(() => {
+  built.dispose();
+  configured.dispose();
+});
 const t = built.apiTemplate;
 
 const logicalId = (b: Built, fn: string): string => {
@@ -25,25 +40,21 @@ const logicalId = (b: Built, fn: string): string => {
 };
 const asList = (a: string | string[]): string[] => (Array.isArray(a) ? a : [a]);
 
-/** Every statement of every identity policy (inline role policies and policy resources). */
-function identityStatements(): Statement[] {
-  const docs: Json[] = [];
-  for (const r of Object.values(t.findResources('AWS::IAM::Policy'))) docs.push(r.Properties.PolicyDocument);
-  for (const r of Object.values(t.findResources('AWS::IAM::ManagedPolicy'))) docs.push(r.Properties.PolicyDocument);
-  for (const r of Object.values(t.findResources('AWS::IAM::Role'))) {
-    for (const p of r.Properties.Policies ?? []) docs.push(p.PolicyDocument);
-  }
-  return docs.flatMap((d) => d.Statement as Statement[]);
-}
-
 /** Statements of the policy attached to a function's role. */
 function functionStatements(fn: string): Statement[] {
   const fnResource = t.toJSON().Resources[logicalId(built, fn)];
-  const roleId = fnResource.Properties.Role['Fn::GetAtt'][0];
+  return roleStatements(fnResource.Properties.Role['Fn::GetAtt'][0]);
+}
+
+/** Statements of the policies attached to the role with logical id `roleId`. */
+function roleStatements(roleId: string): Statement[] {
   return Object.values(t.findResources('AWS::IAM::Policy'))
     .filter((p) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 }
+
+const fnProps = (b: Built, fn: string) => b.apiTemplate.toJSON().Resources[logicalId(b, fn)].Properties;
+const envOf = (b: Built, fn: string): Record<string, unknown> => fnProps(b, fn).Environment.Variables;
 
 describe('route table → HTTP API', () => {
   it('every fn of the route table has its handler file', () => {
@@ -101,14 +112,35 @@ describe('route table → HTTP API', () => {
     t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: [CDK_CONTEXT.webOrigin] }),
     });
-    const origin = 'https://pakn.example.gov.vn';
-    const other = build({ context: { webOrigin: origin } });
-    try {
-      other.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-        CorsConfiguration: Match.objectLike({ AllowOrigins: [origin] }),
-      });
-    } finally {
-      other.dispose();
+    configured.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [CONFIGURED_CONTEXT.webOrigin] }),
+    });
+  });
+
+  it('throttles every public write and machine route tighter than the stage, and nothing else', () => {
+    const stage = Object.values(t.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> =
+      stage?.Properties.RouteSettings ?? {};
+    const expected = ROUTES.filter((r) => routeThrottle(r)).map((r) => `${r.method} ${r.path}`);
+    // The contract's citizen intake and the national system's push are among them.
+    expect(expected).toEqual(expect.arrayContaining(['POST /v1/cases', 'POST /v1/integrations/vpcp/items']));
+    expect(Object.keys(settings).sort()).toEqual(expected.sort());
+    const stageDefault = stage?.Properties.DefaultRouteSettings;
+    for (const [key, s] of Object.entries(settings)) {
+      expect(s.ThrottlingRateLimit, key).toBeLessThan(stageDefault.ThrottlingRateLimit);
+      expect(s.ThrottlingBurstLimit, key).toBeLessThanOrEqual(stageDefault.ThrottlingBurstLimit);
+    }
+    for (const r of ROUTES.filter((route) => route.access === 'jwt')) expect(routeThrottle(r)).toBeUndefined();
+  });
+
+  it('creates the stage after the routes its settings name (API Gateway rejects unknown route keys)', () => {
+    const [stage] = Object.values(t.findResources('AWS::ApiGatewayV2::Stage'));
+    const dependsOn: string[] = stage?.DependsOn ?? [];
+    for (const r of ROUTES.filter((route) => routeThrottle(route))) {
+      const [routeId] = Object.keys(
+        t.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: `${r.method} ${r.path}` } }),
+      );
+      expect(dependsOn, r.path).toContain(routeId);
     }
   });
 
@@ -155,6 +187,34 @@ describe('functions', () => {
       ]),
     );
     expect(props.Environment.Variables.NODE_OPTIONS).toContain('--enable-source-maps');
+    expect(props.Environment.Variables.LOG_LEVEL).toBe(CDK_CONTEXT.logLevel);
+    expect(props.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+    expect(props.LoggingConfig.ApplicationLogLevel).toBe(String(CDK_CONTEXT.logLevel).toUpperCase());
+    // Addresses that slip past the logger's redaction are masked in the log group.
+    expect(JSON.stringify(logGroup.Properties.DataProtectionPolicy)).toContain('EmailAddress');
+  });
+
+  it.each(fns)('%s: a job runs one at a time and ends in the dead-letter queue; a handler does neither', (fn) => {
+    const props = fnProps(built, fn);
+    const [queueId] = Object.keys(t.findResources('AWS::SQS::Queue'));
+    const invokeConfigs = Object.values(
+      t.findResources('AWS::Lambda::EventInvokeConfig', {
+        Properties: { FunctionName: { Ref: logicalId(built, fn) } },
+      }),
+    );
+    if (jobFns.has(fn)) {
+      expect(props.ReservedConcurrentExecutions).toBe(JOB_CONCURRENCY);
+      expect(JOB_CONCURRENCY).toBe(1);
+      expect(props.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+      expect(invokeConfigs).toHaveLength(1);
+      expect(invokeConfigs[0]?.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(invokeConfigs[0]?.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(3600);
+    } else {
+      // API handlers are bounded by the gateway's throttles, not by carving up the account's pool.
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+      expect(props.DeadLetterConfig).toBeUndefined();
+      expect(invokeConfigs).toEqual([]);
+    }
   });
 
   it.each(fns)('%s may touch the table only as far as its routes need', (fn) => {
@@ -175,7 +235,61 @@ describe('functions', () => {
       return;
     }
     expect(ses).toHaveLength(1);
-    expect(JSON.stringify(ses[0]?.Resource)).toContain(`:identity/${CDK_CONTEXT.sesIdentity}`);
+    const resources = asList(ses[0]?.Resource as string[]);
+    expect(resources).toHaveLength(2);
+    expect(JSON.stringify(resources)).toContain(`:identity/${CDK_CONTEXT.sesIdentity}"`);
+    // SES also authorizes the send against the identity's default configuration set.
+    expect(JSON.stringify(resources)).toContain(`:configuration-set/${mailConfigurationSetName('dev')}"`);
+  });
+
+  it.each(fns)('%s gets a secret only if it uses it: its ARN in the environment and read on that one', (fn) => {
+    const secretStatements = functionStatements(fn).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
+    );
+    const env = envOf(built, fn);
+    const expected = [
+      ...(servesHmacRoute(fn, ROUTES) ? [SECRET_ENV.vpcpHmac] : []),
+      ...(callsVpcp(fn) ? [SECRET_ENV.vpcpCredentials] : []),
+    ];
+    expect(Object.keys(env).filter((k) => k.endsWith('_SECRET_ARN'))).toEqual(expected);
+    expect(secretStatements).toHaveLength(expected.length);
+    for (const [i, name] of expected.entries()) {
+      expect(secretStatements[i]?.Action).toBe('secretsmanager:GetSecretValue');
+      // The same reference as the environment: exactly the secret named there.
+      expect(secretStatements[i]?.Resource).toEqual(env[name]);
+    }
+    // Never a value: only ARN references from the data stack reach the template.
+    for (const [k, v] of Object.entries(env)) {
+      if (/SECRET|API_KEY/.test(k)) expect(JSON.stringify(v), k).toContain('Fn::GetStackOutput');
+    }
+  });
+
+  it('gives the VPCP HMAC key to the push endpoint and the VPCP credentials to the sync job', () => {
+    expect(envOf(built, 'vpcp-push')).toHaveProperty(SECRET_ENV.vpcpHmac);
+    expect(envOf(built, 'vpcp-sync')).toHaveProperty(SECRET_ENV.vpcpCredentials);
+  });
+});
+
+describe('VPCP connection', () => {
+  const vpcpJobs = JOBS.filter((j) => callsVpcp(j.fn));
+  const schedule = (b: Built, fn: string) =>
+    Object.values(
+      b.apiTemplate.findResources('AWS::Scheduler::Schedule', {
+        Properties: { Target: { Arn: { 'Fn::GetAtt': [logicalId(b, fn), 'Arn'] } } },
+      }),
+    )[0]?.Properties;
+
+  it('is paused until vpcpBaseUrl is set, then runs against it', () => {
+    expect(vpcpJobs.length).toBeGreaterThan(0);
+    for (const job of vpcpJobs) {
+      expect(schedule(built, job.fn)?.State, job.fn).toBe('DISABLED');
+      expect(envOf(built, job.fn)).not.toHaveProperty('VPCP_BASE_URL');
+      expect(schedule(configured, job.fn)?.State, job.fn).toBe('ENABLED');
+      expect(envOf(configured, job.fn).VPCP_BASE_URL).toBe(CONFIGURED_CONTEXT.vpcpBaseUrl);
+    }
+    for (const job of JOBS.filter((j) => !callsVpcp(j.fn))) {
+      expect(schedule(built, job.fn)?.State, job.fn).toBe('ENABLED');
+    }
   });
 });
 
@@ -199,23 +313,51 @@ function dynamoActionsUsed(): string[] {
   );
 }
 
-/** Whether a handler's relative imports, followed transitively, reach a `mailer.send(` call. */
-function reachesMailer(fn: string): boolean {
+/**
+ * Whether a handler's relative imports, followed transitively, reach a module for which `test`
+ * holds. Module-level: importing a module counts as being able to run all of it.
+ */
+function reaches(fn: string, test: (file: string, src: string) => boolean): boolean {
   const seen = new Set<string>();
   const pending = [join(PROJECT_ROOT, 'functions', fn, 'handler.ts')];
   for (let file = pending.pop(); file; file = pending.pop()) {
     if (seen.has(file) || !existsSync(file)) continue;
     seen.add(file);
     const src = readFileSync(file, 'utf8');
-    if (/\.mailer\.send\(/.test(src)) return true;
+    if (test(file, src)) return true;
     for (const m of src.matchAll(/from '(\.[^']+\.ts)'/g)) pending.push(resolve(dirname(file), m[1] ?? ''));
   }
   return false;
 }
+const reachesMailer = (fn: string): boolean => reaches(fn, (_file, src) => /\.mailer\.send\(/.test(src));
+/** Imports the VPCP HTTP adapter, or reads its address or key from config (not merely the schema). */
+const reachesVpcp = (fn: string): boolean =>
+  reaches(fn, (file, src) => file.endsWith('shared/adapters/vpcp-http.ts') || /\.VPCP_(API_KEY|BASE_URL)\b/.test(src));
+const readsHmacKey = (fn: string): boolean => reaches(fn, (_file, src) => /\.VPCP_HMAC_SECRET\b/.test(src));
 
 describe('IAM', () => {
   it.each(fns)('%s is a mailing function if its code can send mail', (fn) => {
-    if (reachesMailer(fn)) expect(sendsMail(fn), 'add it to MAILING_FUNCTIONS').toBe(true);
+    // Mail leaves only through a case's outbox after a state change, which a read-only function
+    // cannot make: importing a module that also holds a mailing flow (e.g. a GET beside an intake)
+    // does not make it a sender.
+    if (reachesMailer(fn) && tableAccessFor(fn, ROUTES, JOBS) === 'readwrite') {
+      expect(sendsMail(fn), 'add it to MAILING_FUNCTIONS').toBe(true);
+    }
+  });
+
+  it('finds the known mail, VPCP and HMAC users (the checks below are not vacuous)', () => {
+    expect(reachesMailer('case-submit')).toBe(true);
+    expect(reachesVpcp('vpcp-sync')).toBe(true);
+    expect(readsHmacKey('vpcp-push')).toBe(true);
+    expect(reachesVpcp('vpcp-push')).toBe(false);
+  });
+
+  it.each(fns)('%s gets the VPCP credentials if its code can call VPCP', (fn) => {
+    if (reachesVpcp(fn)) expect(callsVpcp(fn), 'add it to VPCP_CLIENT_FUNCTIONS').toBe(true);
+  });
+
+  it.each(fns)('%s serves an hmac route if its code reads the VPCP HMAC key', (fn) => {
+    if (readsHmacKey(fn)) expect(servesHmacRoute(fn, ROUTES), 'its route should be hmac').toBe(true);
   });
 
   it('grants every DynamoDB call the adapters make (dynalite checks no IAM, so only AWS would fail)', () => {
@@ -223,33 +365,6 @@ describe('IAM', () => {
     expect(used.length).toBeGreaterThan(0);
     const granted = new Set(fns.flatMap((fn) => functionStatements(fn).flatMap((s) => asList(s.Action))));
     expect(used.filter((a) => !granted.has(a))).toEqual([]);
-  });
-
-  it('no identity policy grants a wildcard action', () => {
-    const wild = identityStatements()
-      .flatMap((s) => asList(s.Action))
-      .filter((a) => a === '*' || a.endsWith(':*') || a.includes('*'));
-    expect(wild).toEqual([]);
-  });
-
-  // No AWS API the functions call needs `Resource: "*"` today; if one ever does (e.g. X-Ray
-  // PutTraceSegments), list it here with the reason.
-  const RESOURCE_STAR_ALLOWED: string[] = [];
-
-  it('no identity policy grants on every resource', () => {
-    const star = identityStatements().filter((s) => asList(s.Resource as string | string[]).includes('*'));
-    expect(star.flatMap((s) => asList(s.Action)).filter((a) => !RESOURCE_STAR_ALLOWED.includes(a))).toEqual([]);
-  });
-
-  it('key policies use kms:* only for the account-root delegation KMS requires', () => {
-    // A key policy must let the account administer the key, or the key becomes unmanageable; its
-    // `Resource: "*"` means "this key". Everything else in a key policy is a named action.
-    const statements = [built.dataTemplate, t].flatMap((tpl) =>
-      Object.values(tpl.findResources('AWS::KMS::Key')).flatMap((k) => k.Properties.KeyPolicy.Statement as Json[]),
-    );
-    for (const s of statements.filter((st) => asList(st.Action as string[]).includes('kms:*'))) {
-      expect(JSON.stringify(s.Principal)).toMatch(/:root/);
-    }
   });
 });
 
@@ -312,5 +427,122 @@ describe('schedules', () => {
 
   it('exist only for jobs', () => {
     t.resourceCountIs('AWS::Scheduler::Schedule', JOBS.length);
+  });
+
+  it.each(JOBS.map((j) => j.fn))('%s: an event Scheduler cannot deliver lands in the dead-letter queue', (fn) => {
+    const [queueId] = Object.keys(t.findResources('AWS::SQS::Queue'));
+    const [target] = Object.values(
+      t.findResources('AWS::Scheduler::Schedule', {
+        Properties: { Target: { Arn: { 'Fn::GetAtt': [logicalId(built, fn), 'Arn'] } } },
+      }),
+    ).map((s) => s.Properties.Target);
+    expect(target?.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    expect(target?.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    const roleId = target?.RoleArn['Fn::GetAtt'][0];
+    const actions = roleStatements(roleId).flatMap((s) => asList(s.Action));
+    expect(actions.sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+  });
+});
+
+describe('dead-letter queue', () => {
+  it('is one encrypted, TLS-only queue that keeps failures for two weeks', () => {
+    t.resourceCountIs('AWS::SQS::Queue', 1);
+    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
+  const onMetric = (namespace: string, metricName: string) =>
+    alarms.filter((a) => a.Namespace === namespace && a.MetricName === metricName);
+  const forFunction = (metricName: string, fn: string) =>
+    onMetric('AWS/Lambda', metricName).filter(
+      (a) =>
+        JSON.stringify(a.Dimensions) ===
+        JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalId(built, fn) } }]),
+    );
+
+  it('every alarm notifies the encrypted alarm topic', () => {
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) expect(a.AlarmActions, a.AlarmDescription).toEqual([{ Ref: topicId }]);
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('mails the alarm address when one is configured', () => {
+    t.resourceCountIs('AWS::SNS::Subscription', 0);
+    configured.apiTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: CONFIGURED_CONTEXT.alarmEmail,
+    });
+  });
+
+  it.each(fns)('%s alarms on its first error and its first throttle', (fn) => {
+    for (const metric of ['Errors', 'Throttles']) {
+      const [a] = forFunction(metric, fn);
+      expect(a, `${fn} ${metric}`).toBeDefined();
+      expect(a?.Threshold).toBe(1);
+      expect(a?.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    }
+  });
+
+  it('alarms on any message in the dead-letter queue', () => {
+    const [queueId] = Object.keys(t.findResources('AWS::SQS::Queue'));
+    const [a] = onMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
+    expect(a?.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]);
+    expect(a?.Threshold).toBe(1);
+  });
+
+  it('alarms on API 5xx', () => {
+    const [apiId] = Object.keys(t.findResources('AWS::ApiGatewayV2::Api'));
+    const [a] = onMetric('AWS/ApiGateway', '5xx');
+    expect(a?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
+  });
+
+  it('alarms on the SES bounce and complaint rates before SES reviews the account', () => {
+    const [bounce] = onMetric('AWS/SES', 'Reputation.BounceRate');
+    const [complaint] = onMetric('AWS/SES', 'Reputation.ComplaintRate');
+    expect(bounce?.Threshold).toBeGreaterThan(0);
+    expect(bounce?.Threshold).toBeLessThanOrEqual(0.05);
+    expect(complaint?.Threshold).toBeGreaterThan(0);
+    expect(complaint?.Threshold).toBeLessThanOrEqual(0.001);
+  });
+
+  it('alarms on the cases the deadline scan reports overdue', () => {
+    const [a] = onMetric(METRICS_NAMESPACE, CASES_OVERDUE_METRIC);
+    expect(a?.Namespace).toBe('PAKN');
+    expect(a?.MetricName).toBe('CasesOverdue');
+    expect(a?.Threshold).toBe(CDK_CONTEXT.overdueAlarmThreshold);
+    expect(a?.Dimensions).toBeUndefined();
+  });
+
+  it('alarms on throttled writes of the table and of every index', () => {
+    expect(INDEX_NAMES.length).toBeGreaterThan(0);
+    for (const name of INDEX_NAMES) {
+      const found = onMetric('AWS/DynamoDB', 'WriteThrottleEvents').filter((a) =>
+        (a.Dimensions as { Name: string; Value: unknown }[]).some(
+          (d) => d.Name === 'GlobalSecondaryIndexName' && d.Value === name,
+        ),
+      );
+      expect(found, name).toHaveLength(1);
+    }
+    expect(alarms.some((a) => JSON.stringify(a.Metrics ?? []).includes('ReadThrottleEvents'))).toBe(true);
+  });
+
+  it('has a dashboard with the overdue count, the API, the functions, mail and the dead-letter queue', () => {
+    const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboard?.Properties.DashboardName).toBe('PAKN-dev');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const needle of [CASES_OVERDUE_METRIC, '5xx', 'Reputation.BounceRate', 'ApproximateNumberOfMessagesVisible']) {
+      expect(body).toContain(needle);
+    }
+    for (const fn of fns) expect(body, fn).toContain(logicalId(built, fn));
   });
 });

@@ -1,7 +1,17 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  mailConfigurationSetName,
+  QUARANTINE_DAYS,
+  QUARANTINE_PREFIX,
+  secretNames,
+} from '../../infra/aws/stacks/data-stack.ts';
 import { PK, SK, tableDefinition } from '../../shared/adapters/table.ts';
-import { build } from './fixture.ts';
+import { build, CDK_CONTEXT } from './fixture.ts';
+
+type Json = Record<string, unknown>;
 
 const built = build();
 afterAll(() => built.dispose());
@@ -51,10 +61,8 @@ describe('data stack', () => {
   });
 
   it('is encrypted with its own rotating KMS key', () => {
-    const keys = t.findResources('AWS::KMS::Key');
-    const [keyId] = Object.keys(keys);
-    expect(Object.keys(keys)).toHaveLength(1);
-    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const keyId = built.data.getLogicalId(built.data.tableKey.node.defaultChild as CfnKey);
+    expect(t.toJSON().Resources[keyId].Properties.EnableKeyRotation).toBe(true);
     t.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
     });
@@ -62,6 +70,138 @@ describe('data stack', () => {
 
   it('keeps the table and the key when the stack or the resource goes away', () => {
     t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const keyId = built.data.getLogicalId(built.data.tableKey.node.defaultChild as CfnKey);
+    expect(t.toJSON().Resources[keyId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('attachments', () => {
+  const t = built.dataTemplate;
+  const buckets = () => t.findResources('AWS::S3::Bucket');
+  const attachmentsId = () => built.data.getLogicalId(built.data.attachments.node.defaultChild as CfnBucket);
+  const logsId = () => built.data.getLogicalId(built.data.accessLogs.node.defaultChild as CfnBucket);
+
+  it('are private, KMS-encrypted with their own rotating key, versioned and TLS-only', () => {
+    const bucket = buckets()[attachmentsId()];
+    expect(bucket?.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    const [rule] = bucket?.Properties.BucketEncryption.ServerSideEncryptionConfiguration ?? [];
+    expect(rule.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    const keyId = rule.ServerSideEncryptionByDefault.KMSMasterKeyID['Fn::GetAtt'][0];
+    expect(t.toJSON().Resources[keyId].Properties.EnableKeyRotation).toBe(true);
+    // Not the table's key: each data class can be granted (and revoked) on its own.
+    expect(keyId).not.toBe(built.data.getLogicalId(built.data.tableKey.node.defaultChild as CfnKey));
+    expect(bucket?.DeletionPolicy).toBe('Retain');
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: attachmentsId() },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('expire what waits in quarantine/ and old versions, and abort stale uploads', () => {
+    const rules: Json[] = buckets()[attachmentsId()]?.Properties.LifecycleConfiguration.Rules ?? [];
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Prefix: QUARANTINE_PREFIX, ExpirationInDays: QUARANTINE_DAYS, Status: 'Enabled' }),
+    );
+    expect(QUARANTINE_PREFIX).toBe('quarantine/');
+    expect(rules.some((r) => r.NoncurrentVersionExpiration !== undefined && r.Prefix === undefined)).toBe(true);
+    expect(rules.some((r) => r.AbortIncompleteMultipartUpload !== undefined)).toBe(true);
+  });
+
+  it('log every access into a separate SSE-S3 bucket (the only encryption S3 log delivery accepts)', () => {
+    expect(buckets()[attachmentsId()]?.Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: logsId() },
+      LogFilePrefix: 'attachments/',
+    });
+    const logs = buckets()[logsId()];
+    expect(
+      logs?.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: 'AES256' });
+    expect(logs?.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
+    expect(logs?.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('mail', () => {
+  const t = built.dataTemplate;
+
+  it('creates the SES identity with the configuration set as its default', () => {
+    const [setId] = Object.keys(t.findResources('AWS::SES::ConfigurationSet'));
+    t.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: CDK_CONTEXT.sesIdentity,
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: setId } },
+    });
+    t.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: mailConfigurationSetName('dev'),
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+    });
+  });
+
+  it('publishes bounces and complaints to an encrypted, TLS-only topic SES may publish to', () => {
+    const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
+    t.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: topicId } },
+      },
+    });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const statements = Object.values(t.findResources('AWS::SNS::TopicPolicy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Json[],
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' } }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('verifies an address identity when sesIdentity is an address', () => {
+    const other = build({ context: { sesIdentity: 'pakn@example.gov.vn' } });
+    try {
+      other.dataTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'pakn@example.gov.vn' });
+    } finally {
+      other.dispose();
+    }
+  });
+});
+
+describe('secrets', () => {
+  const t = built.dataTemplate;
+  const secrets = () => Object.values(t.findResources('AWS::SecretsManager::Secret'));
+
+  it('holds the VPCP HMAC key and credentials under the documented names, generated, never in the template', () => {
+    const names = secretNames('dev');
+    expect(
+      secrets()
+        .map((s) => s.Properties.Name)
+        .sort(),
+    ).toEqual([names.vpcpCredentials, names.vpcpHmac].sort());
+    for (const s of secrets()) {
+      expect(s.Properties.SecretString, s.Properties.Name).toBeUndefined();
+      expect(s.Properties.GenerateSecretString, s.Properties.Name).toBeDefined();
+      // The operator's value survives a stack teardown.
+      expect(s.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('gives the credentials the JSON shape the code reads ({"apiKey": ...})', () => {
+    const creds = secrets().find((s) => s.Properties.Name === secretNames('dev').vpcpCredentials);
+    expect(creds?.Properties.GenerateSecretString.GenerateStringKey).toBe('apiKey');
   });
 });

@@ -19,6 +19,16 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
 ).context;
 
+/** Context of a production-like deployment: every optional setting given. */
+export const CONFIGURED_CONTEXT = {
+  stage: 'prod',
+  webOrigin: 'https://pakn.example.gov.vn',
+  webDomain: 'pakn.example.gov.vn',
+  webCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+  vpcpBaseUrl: 'https://lgsp.example.gov.vn/vpcp',
+  alarmEmail: 'ops@example.gov.vn',
+} as const;
+
 export interface Built {
   app: App;
   data: DataStack;

@@ -18,7 +18,8 @@ export interface TestStack extends LocalStack {
     opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> },
   ): Promise<ApiResponse<T>>;
   token(role: string, agencyId?: string): Promise<string>;
-  mails(): Promise<Array<{ to: string[]; subject: string; body: { text: string; html: string } }>>;
+  /** Mails in the SES local store, as aws-ses-v2-local records them. */
+  mails(): Promise<Array<{ destination: { to: string[] }; subject: string; body: { text: string; html: string } }>>;
   job(name: string, time: string): Promise<ApiResponse>;
 }
 

@@ -3,6 +3,7 @@
  * caught before sending; the API's 422 `fields` are shown the same way. One Idempotency-Key per
  * form fill, reused on every retry, so a double click or a retry after a lost answer files once.
  */
+import { attachmentPicker } from './citizen-attachments.js';
 import {
   api,
   apiFieldErrors,
@@ -38,6 +39,7 @@ const FIELDS = {
   'submitter.phone': { id: 'phone', label: 'Số điện thoại' },
   'submitter.email': { id: 'email', label: 'Email' },
   consent: { id: 'consent', label: 'Đồng ý sử dụng thông tin' },
+  attachments: { id: 'attachments', label: 'Tệp đính kèm' },
 };
 
 const $ = (id) => document.getElementById(id);
@@ -49,6 +51,12 @@ const recount = [
   characterCount($('title'), $('title-count'), $('title-live'), LIMITS.title),
   characterCount($('content'), $('content-count'), $('content-live'), LIMITS.content),
 ];
+
+const attachments = attachmentPicker({
+  input: $('attachments'),
+  list: $('attachments-list'),
+  live: $('attachments-live'),
+});
 
 /** One key per form fill: kept across retries, replaced only when a new PAKN is started. */
 let idempotencyKey = newKey();
@@ -144,6 +152,16 @@ form.addEventListener('submit', async (e) => {
   submitButton.disabled = true;
   status.textContent = 'Đang gửi…';
   try {
+    const files = await attachments.settle();
+    if (files.problems.length) {
+      status.textContent = '';
+      errors.show(
+        [{ field: 'attachments', message: files.problems.join(' ') }],
+        'Chưa gửi: có tệp đính kèm không được nhận. Vui lòng bỏ tệp đó (hoặc chọn tệp khác) rồi gửi lại.',
+      );
+      return;
+    }
+    if (files.ids.length) body.attachments = files.ids;
     let r = await post(body);
     if (r.status === 422 && r.json?.error?.code === 'idempotency_key_reused') {
       // The text was edited after an attempt whose answer was lost: this fill is a new PAKN now.
@@ -152,9 +170,9 @@ form.addEventListener('submit', async (e) => {
     }
     status.textContent = '';
     if (r.status === 201 || r.status === 200) showSuccess(r.json, body);
-    else if (r.status === 422 && apiFieldErrors(r).length)
+    else if (r.status === 422 && fieldErrors(r).length)
       errors.show(
-        apiFieldErrors(r),
+        fieldErrors(r),
         'Chưa tiếp nhận: thông tin chưa hợp lệ hoặc còn thiếu. Vui lòng sửa các mục dưới đây rồi gửi lại.',
       );
     else errors.showMessage(failureMessage(r));
@@ -165,6 +183,14 @@ form.addEventListener('submit', async (e) => {
 });
 
 const post = (body) => api('/v1/cases', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
+
+/** The API names each refused file under `attachments`: shown together beside the file picker. */
+function fieldErrors(r) {
+  const all = apiFieldErrors(r);
+  const files = all.filter((f) => f.field.startsWith('attachments'));
+  const rest = all.filter((f) => !f.field.startsWith('attachments'));
+  return files.length ? [...rest, { field: 'attachments', message: files.map((f) => f.message).join(' ') }] : rest;
+}
 
 function showSuccess(result, body) {
   $('success-code').textContent = result.code;
@@ -186,6 +212,7 @@ function showSuccess(result, body) {
 
 $('again').addEventListener('click', () => {
   form.reset();
+  attachments.reset();
   for (const r of recount) r();
   idempotencyKey = newKey();
   $('success').hidden = true;

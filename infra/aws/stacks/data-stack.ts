@@ -250,7 +250,9 @@ export class DataStack extends Stack {
     });
     // SES publishes into the encrypted topic and so needs the key (not granted by default).
     key.grant(
-      new ServicePrincipal('ses.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      new ServicePrincipal('ses.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
       'kms:Decrypt',
       'kms:GenerateDataKey',
     );

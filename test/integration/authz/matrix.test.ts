@@ -178,7 +178,61 @@ const MATRIX: Record<string, RouteCase> = {
     allowed: ['admin'],
     call: async () => ({ path: '/v1/admin/sla-policy', body: DEFAULT_SLA_POLICY }),
   },
+  'POST /v1/admin/open311-keys': {
+    allowed: ['admin'],
+    call: async () => ({ path: '/v1/admin/open311-keys', body: { name: 'Ứng dụng thử nghiệm' } }),
+  },
+  'DELETE /v1/admin/open311-keys/{id}': {
+    allowed: ['admin'],
+    call: async () => ({ path: `/v1/admin/open311-keys/${(await open311Key()).id}` }),
+  },
+  'GET /v1/openapi.json': { allowed: EVERYONE, call: async () => ({ path: '/v1/openapi.json' }) },
+  // Open311 GeoReport v2: public at the gateway; a token of any role neither opens nor closes it
+  // (a POST is authorised by its form's api_key instead).
+  'GET /open311/v2/services.json': { allowed: EVERYONE, call: async () => ({ path: '/open311/v2/services.json' }) },
+  'GET /open311/v2/services.xml': { allowed: EVERYONE, call: async () => ({ path: '/open311/v2/services.xml' }) },
+  'GET /open311/v2/services/{service_code}': {
+    allowed: EVERYONE,
+    call: async () => ({ path: '/open311/v2/services/dat-dai.json' }),
+  },
+  'GET /open311/v2/requests.json': { allowed: EVERYONE, call: async () => ({ path: '/open311/v2/requests.json' }) },
+  'GET /open311/v2/requests.xml': { allowed: EVERYONE, call: async () => ({ path: '/open311/v2/requests.xml' }) },
+  'GET /open311/v2/requests/{service_request_id}': {
+    allowed: EVERYONE,
+    call: async () => ({ path: `/open311/v2/requests/${await caseIn('assigned')}.json` }),
+  },
+  'POST /open311/v2/requests.json': { allowed: EVERYONE, call: () => open311Request('json') },
+  'POST /open311/v2/requests.xml': { allowed: EVERYONE, call: () => open311Request('xml') },
 };
+
+/** A fresh Open311 client key, issued by an admin. */
+async function open311Key(): Promise<{ id: string; apiKey: string }> {
+  const r = await post('/v1/admin/open311-keys', 'admin', { name: `Khóa thử ${++seq}`, ratePerMinute: 600 });
+  expect(r.status, r.text).toBe(201);
+  return r.json;
+}
+
+let sharedKey: Promise<{ id: string; apiKey: string }> | undefined;
+
+/** A GeoReport v2 request, form-encoded, with a valid api_key. */
+async function open311Request(format: 'json' | 'xml'): Promise<Call> {
+  sharedKey ??= open311Key();
+  const form = new URLSearchParams({
+    api_key: (await sharedKey).apiKey,
+    service_code: 'dat-dai',
+    last_name: 'Trần',
+    first_name: 'Thị Kiểm',
+    address_string: 'Tổ 3, phường Cẩm Thành',
+    phone: '0900000456',
+    description: 'Hồ sơ cấp giấy chứng nhận quyền sử dụng đất nộp từ tháng 7 đến nay chưa có kết quả.',
+    'attribute[consent]': 'true',
+  });
+  return {
+    path: `/open311/v2/requests.${format}`,
+    raw: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  };
+}
 
 function vpcpItem() {
   return {
@@ -198,7 +252,7 @@ async function send(route: RouteSpec, principal: Principal, call: Call, ifMatch?
   if (ifMatch !== undefined) headers['if-match'] = `"${ifMatch}"`;
   return stack.api(route.method, call.path, {
     ...(token ? { token } : {}),
-    ...(call.body !== undefined && route.method !== 'GET' ? { body: call.body } : {}),
+    ...(call.body !== undefined && route.method !== 'GET' && route.method !== 'DELETE' ? { body: call.body } : {}),
     ...(call.raw !== undefined ? { raw: call.raw } : {}),
     headers,
   });
@@ -271,12 +325,12 @@ describe('authorisation matrix', () => {
   });
 });
 
-/** Writes on a versioned item (a case or a reference item) and who may make them. */
+/** Writes on a versioned item: case actions and the admin PUTs of reference data (an Open311 key issued or revoked is not one). */
 const VERSIONED_WRITES = ROUTES.filter(
   (r) =>
-    r.method !== 'GET' &&
     r.access === 'jwt' &&
-    (r.path.startsWith('/v1/cases/{code}/') || r.path.startsWith('/v1/admin/')),
+    ((r.method === 'POST' && r.path.startsWith('/v1/cases/{code}/')) ||
+      (r.method === 'PUT' && r.path.startsWith('/v1/admin/'))),
 );
 
 describe('If-Match on every versioned write', () => {

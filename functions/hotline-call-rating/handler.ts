@@ -1,0 +1,11 @@
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { recordCallerRating } from '../../shared/app/rating.ts';
+import { callerRatingInput } from '../../shared/domain/rating.ts';
+import { httpHandler, json, requireActor } from '../../shared/http/handler.ts';
+
+const deps = appDeps();
+
+/** `POST /v1/hotline/calls/{code}/rating`: the operator records the caller's rating at the end of a call. */
+export const handler = httpHandler({ access: 'jwt', roles: ['operator'], body: callerRatingInput }, async (req) =>
+  json(200, await recordCallerRating(deps, req.params.code ?? '', req.body, requireActor(req), req.now)),
+);
