@@ -151,14 +151,15 @@ function coldStartTable(c: ColdStart): string {
 }
 
 const started = Date.now();
-note(`${quick ? 'quick' : 'full'} run on ${machine()}`);
+const where = machine();
+note(`${quick ? 'quick' : 'full'} run on ${where}`);
 const cold = await coldStart({ runs: settings.importRuns });
 const intakeResult = await intake(settings.intake);
 const scale = await scaleBenchmarks();
 note('routing: suggestions over the corpus');
 const results: BenchResults = {
   date: new Date().toISOString(),
-  machine: machine(),
+  machine: where,
   coldStart: cold,
   intake: intakeResult,
   deadlineScan: scale.deadlineScan,

@@ -35,7 +35,9 @@ export function machine(): string {
   const cpus = os.cpus();
   const model = (cpus[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim();
   const memGb = round(os.totalmem() / 1024 ** 3, 1);
-  return `${cpus.length} × ${model}, ${memGb} GB RAM, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}`;
+  // Shared machines run other work: the load at the start says how far to trust absolute figures.
+  const load = round(os.loadavg()[0] ?? 0, 1);
+  return `${cpus.length} × ${model}, ${memGb} GB RAM, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}, load average ${load}`;
 }
 
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {

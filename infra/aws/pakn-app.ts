@@ -18,7 +18,7 @@ export { type PaknSettings, settingsFrom } from './settings.ts';
 /** Builds the stacks into `app`; tests call this with their own context and a stub project root. */
 export function buildApp(
   app: App,
-  options: Pick<ApiStackProps, 'projectRoot' | 'routes' | 'jobs'> = {},
+  options: Pick<ApiStackProps, 'projectRoot' | 'routes' | 'jobs' | 'storageTriggers' | 'fileAccess'> = {},
 ): { data: DataStack; api: ApiStack; web: WebStack } {
   const settings = settingsFrom(app);
   const prefix = `Pakn-${settings.stage}`;
@@ -33,12 +33,15 @@ export function buildApp(
     tableKey: data.tableKey,
     indexNames: INDEX_NAMES,
     secrets: { vpcpHmac: data.vpcpHmacSecret, vpcpCredentials: data.vpcpCredentials },
+    files: { bucket: data.attachments, key: data.attachmentsKey },
     ...options,
   });
   const web = new WebStack(app, `${prefix}-Web`, {
     description: 'PAKN web: static site on S3 behind CloudFront, /v1/* to the API',
     settings,
     apiEndpoint: api.api.apiEndpoint,
+    // Browsers post attachments straight to the bucket (a presigned form).
+    uploadOrigin: `https://${data.attachments.bucketRegionalDomainName}`,
     ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
   });
   Tags.of(app).add('project', 'pakn');

@@ -12,7 +12,14 @@
  */
 import { toVnIso } from '../calendar/index.ts';
 import type { Case } from '../domain/case.ts';
-import { RATING_LEVELS, type RatingLevel, type RatingRecord, ratingsOf, reopenOf } from '../domain/rating.ts';
+import {
+  ANSWER_ACTIONS,
+  RATING_LEVELS,
+  type RatingLevel,
+  type RatingRecord,
+  ratingsOf,
+  reopenOf,
+} from '../domain/rating.ts';
 import type { ReportPeriod } from './reports.ts';
 
 /** Comments a report lists at most, newest first; `commentsTotal` says how many there were. */
@@ -90,9 +97,6 @@ function counts(t: Tally): RatingCounts {
   };
 }
 
-/** History actions that give the case an answer (`answer.at` is the entry's time). */
-const ANSWERS = new Set(['resolved', 'resolved_on_call']);
-
 /**
  * How the answered round a later reopen undid had ended, when the reopen came at or after `end`
  * and the answer before it: at `end` the case stood answered. Counted as `reports.ts` counts an
@@ -148,13 +152,16 @@ export class RatingAccumulator {
 
   add(c: Case): void {
     const ratings = ratingsOf(c);
+    let answerNo = 0;
     for (const h of c.history) {
-      if (!ANSWERS.has(h.action) || !this.#in(h.at)) continue;
-      const rating = ratings.find((r) => r.answerAt === h.at);
+      if (!ANSWER_ACTIONS.has(h.action)) continue;
+      answerNo++;
+      if (!this.#in(h.at)) continue;
+      const rating = ratings.find((r) => r.answerNo === answerNo);
       // The agency that gave that answer: its rating says so; an answer nobody rated is the current one.
       const agencyId = (rating ? rating.agencyId : c.agencyId) ?? this.#triage;
       const reopened = ratings.some(
-        (r) => r.answerAt === h.at && r.outcome === 'reopened' && Date.parse(r.at) < this.#end,
+        (r) => r.answerNo === answerNo && r.outcome === 'reopened' && Date.parse(r.at) < this.#end,
       );
       for (const t of [this.#totals, this.#row(agencyId)]) {
         t.answered++;

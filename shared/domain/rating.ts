@@ -66,7 +66,9 @@ export interface RatingRecord {
   source: RatingSource;
   /** `citizen`, or the hotline operator who recorded the caller's rating. */
   actor: string;
-  /** The answer rated (`answer.at`): a reopened case's new answer is rated afresh. */
+  /** Which answer of the case was rated (1 for the first): a reopened case's new answer is rated afresh. */
+  answerNo: number;
+  /** When that answer was given (`answer.at`). */
   answerAt: string;
   /** The agency that gave that answer; absent when VPUB answered (a question answered on the call). */
   agencyId?: string;
@@ -81,10 +83,21 @@ export type RatedCase = Case & { ratings?: RatingRecord[] };
 
 export const ratingsOf = (c: Case): readonly RatingRecord[] => (c as RatedCase).ratings ?? [];
 
+/** History actions that give a case an answer. */
+export const ANSWER_ACTIONS: ReadonlySet<string> = new Set(['resolved', 'resolved_on_call']);
+
+/**
+ * How many answers the case has had: numbers the answers, since two may share a timestamp
+ * (times are kept to the second).
+ */
+export const answersGiven = (c: Pick<Case, 'history'>): number =>
+  c.history.filter((h) => ANSWER_ACTIONS.has(h.action)).length;
+
 /** The rating of the answer the case carries now, if its sender gave one. */
 export function currentRating(c: Case): RatingRecord | undefined {
-  const answered = c.answer?.at;
-  return answered ? ratingsOf(c).findLast((r) => r.answerAt === answered) : undefined;
+  if (!c.answer) return undefined;
+  const n = answersGiven(c);
+  return ratingsOf(c).findLast((r) => r.answerNo === n);
 }
 
 /** What anyone may see of a rating: the level of the current answer's rating, nothing else. */
@@ -193,7 +206,8 @@ function isRetry(c: Case, input: RatingInput): boolean {
   const last = ratingsOf(c).at(-1);
   return (
     last !== undefined &&
-    last.answerAt === c.answer?.at &&
+    c.answer !== undefined &&
+    last.answerNo === answersGiven(c) &&
     sameRating(last, input) &&
     (c.status === 'resolved' || last.outcome === 'reopened')
   );
@@ -234,6 +248,7 @@ export function rateCase(c: Case, input: RatingInput, ctx: RatingContext): Rated
     at,
     source: ctx.source,
     actor: ctx.actor.id,
+    answerNo: answersGiven(c),
     answerAt: c.answer.at,
     ...(c.agencyId ? { agencyId: c.agencyId } : {}),
   };
@@ -244,8 +259,7 @@ export function rateCase(c: Case, input: RatingInput, ctx: RatingContext): Rated
     note: `${RATING_LABELS[input.level]}${unresolved ? '; người gửi cho biết chưa được giải quyết' : ''} (qua ${SOURCE_LABELS[ctx.source]}).`,
     public: true,
   };
-  const answered = c.answer.at;
-  const actedOn = ratingsOf(c).some((r) => r.answerAt === answered && r.outcome !== undefined);
+  const actedOn = ratingsOf(c).some((r) => r.answerNo === record.answerNo && r.outcome !== undefined);
   if (!unresolved || actedOn) return withRating(c, c, record, [rated]);
   return reopenOf(c) ? escalate(c, record, rated, ctx) : reopen(c, record, rated, ctx);
 }

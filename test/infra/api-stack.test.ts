@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,16 +13,19 @@ import {
   servesHmacRoute,
   tableAccessFor,
 } from '../../infra/aws/stacks/api-stack.ts';
-import { INDEX_NAMES, mailConfigurationSetName } from '../../infra/aws/stacks/data-stack.ts';
-import { JOBS, ROUTES } from '../../infra/routes.ts';
+import { INDEX_NAMES, mailConfigurationSetName, QUARANTINE_PREFIX } from '../../infra/aws/stacks/data-stack.ts';
+import { FILE_ACCESS, JOBS, ROUTES, STORAGE_TRIGGERS } from '../../infra/routes.ts';
 import { ROLES } from '../../shared/domain/actor.ts';
 import { type Built, build, CDK_CONTEXT, CONFIGURED_CONTEXT } from './fixture.ts';
+import { handlerModuleReaches, nameReaches } from './reach.ts';
 
 type Json = Record<string, unknown>;
 type Statement = { Action: string | string[]; Resource?: unknown; Effect: string };
 
-const fns = [...new Set([...ROUTES.map((r) => r.fn), ...JOBS.map((j) => j.fn)])];
+const fns = [...new Set([...ROUTES.map((r) => r.fn), ...JOBS.map((j) => j.fn), ...STORAGE_TRIGGERS.map((x) => x.fn)])];
 const jobFns = new Set(JOBS.map((j) => j.fn));
+const triggerFns = new Set(STORAGE_TRIGGERS.map((x) => x.fn));
+const asyncFns = [...JOBS, ...STORAGE_TRIGGERS];
 
 const built = build();
 // A production-like deployment: own origin, the national system's address, alarm mail.
@@ -38,7 +41,7 @@ const logicalId = (b: Built, fn: string): string => {
   if (!f) throw new Error(`no function for ${fn}`);
   return b.api.getLogicalId(f.node.defaultChild as CfnResource);
 };
-const asList = (a: string | string[]): string[] => (Array.isArray(a) ? a : [a]);
+const asList = <T>(a: T | T[]): T[] => (Array.isArray(a) ? a : [a]);
 
 /** Statements of the policy attached to a function's role. */
 function functionStatements(fn: string): Statement[] {
@@ -194,7 +197,7 @@ describe('functions', () => {
     expect(JSON.stringify(logGroup.Properties.DataProtectionPolicy)).toContain('EmailAddress');
   });
 
-  it.each(fns)('%s: a job runs one at a time and ends in the dead-letter queue; a handler does neither', (fn) => {
+  it.each(fns)('%s: a job runs alone, an async function ends in the dead-letter queue, a handler neither', (fn) => {
     const props = fnProps(built, fn);
     const [queueId] = Object.keys(t.findResources('AWS::SQS::Queue'));
     const invokeConfigs = Object.values(
@@ -205,13 +208,16 @@ describe('functions', () => {
     if (jobFns.has(fn)) {
       expect(props.ReservedConcurrentExecutions).toBe(JOB_CONCURRENCY);
       expect(JOB_CONCURRENCY).toBe(1);
+    } else {
+      // API handlers are bounded by the gateway's throttles, not by carving up the account's pool.
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+    }
+    if (jobFns.has(fn) || triggerFns.has(fn)) {
       expect(props.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
       expect(invokeConfigs).toHaveLength(1);
       expect(invokeConfigs[0]?.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(invokeConfigs[0]?.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(3600);
     } else {
-      // API handlers are bounded by the gateway's throttles, not by carving up the account's pool.
-      expect(props.ReservedConcurrentExecutions).toBeUndefined();
       expect(props.DeadLetterConfig).toBeUndefined();
       expect(invokeConfigs).toEqual([]);
     }
@@ -224,7 +230,7 @@ describe('functions', () => {
     const writes = actions.filter(
       (a) => /^dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)/.test(a) || a === 'kms:Encrypt',
     );
-    if (tableAccessFor(fn, ROUTES, JOBS) === 'read') expect(writes, fn).toEqual([]);
+    if (tableAccessFor(fn, ROUTES, asyncFns) === 'read') expect(writes, fn).toEqual([]);
     else expect(writes, fn).toContain('dynamodb:UpdateItem');
   });
 
@@ -313,36 +319,15 @@ function dynamoActionsUsed(): string[] {
   );
 }
 
-/**
- * Whether a handler's relative imports, followed transitively, reach a module for which `test`
- * holds. Module-level: importing a module counts as being able to run all of it.
- */
-function reaches(fn: string, test: (file: string, src: string) => boolean): boolean {
-  const seen = new Set<string>();
-  const pending = [join(PROJECT_ROOT, 'functions', fn, 'handler.ts')];
-  for (let file = pending.pop(); file; file = pending.pop()) {
-    if (seen.has(file) || !existsSync(file)) continue;
-    seen.add(file);
-    const src = readFileSync(file, 'utf8');
-    if (test(file, src)) return true;
-    for (const m of src.matchAll(/from '(\.[^']+\.ts)'/g)) pending.push(resolve(dirname(file), m[1] ?? ''));
-  }
-  return false;
-}
-const reachesMailer = (fn: string): boolean => reaches(fn, (_file, src) => /\.mailer\.send\(/.test(src));
-/** Imports the VPCP HTTP adapter, or reads its address or key from config (not merely the schema). */
-const reachesVpcp = (fn: string): boolean =>
-  reaches(fn, (file, src) => file.endsWith('shared/adapters/vpcp-http.ts') || /\.VPCP_(API_KEY|BASE_URL)\b/.test(src));
-const readsHmacKey = (fn: string): boolean => reaches(fn, (_file, src) => /\.VPCP_HMAC_SECRET\b/.test(src));
+/** Whether the code a handler calls can send mail, call VPCP, or read the VPCP HMAC key. */
+const reachesMailer = (fn: string): boolean => nameReaches(fn, /\.mailer\.send\(/);
+// Importing the VPCP HTTP adapter, or reading its address or key from config (the schema alone is not).
+const reachesVpcp = (fn: string): boolean => handlerModuleReaches(fn, /\.VPCP_(API_KEY|BASE_URL)\b/);
+const readsHmacKey = (fn: string): boolean => handlerModuleReaches(fn, /\.VPCP_HMAC_SECRET\b/);
 
 describe('IAM', () => {
   it.each(fns)('%s is a mailing function if its code can send mail', (fn) => {
-    // Mail leaves only through a case's outbox after a state change, which a read-only function
-    // cannot make: importing a module that also holds a mailing flow (e.g. a GET beside an intake)
-    // does not make it a sender.
-    if (reachesMailer(fn) && tableAccessFor(fn, ROUTES, JOBS) === 'readwrite') {
-      expect(sendsMail(fn), 'add it to MAILING_FUNCTIONS').toBe(true);
-    }
+    if (reachesMailer(fn)) expect(sendsMail(fn), 'add it to MAILING_FUNCTIONS').toBe(true);
   });
 
   it('finds the known mail, VPCP and HMAC users (the checks below are not vacuous)', () => {
@@ -544,5 +529,92 @@ describe('alarms and dashboard', () => {
       expect(body).toContain(needle);
     }
     for (const fn of fns) expect(body, fn).toContain(logicalId(built, fn));
+  });
+});
+
+describe('attachment bucket access', () => {
+  const bucketOutput = (): unknown => envOf(built, Object.keys(FILE_ACCESS)[0] ?? '').ATTACHMENTS_BUCKET;
+  const s3Statements = (fn: string) => functionStatements(fn).filter((s) => asList(s.Action)[0]?.startsWith('s3:'));
+
+  it.each(fns)('%s may use exactly the prefixes FILE_ACCESS gives it, with the key only through S3', (fn) => {
+    const grants = FILE_ACCESS[fn] ?? [];
+    const env = envOf(built, fn);
+    if (grants.length === 0) {
+      expect(env).not.toHaveProperty('ATTACHMENTS_BUCKET');
+      expect(s3Statements(fn)).toEqual([]);
+      return;
+    }
+    expect(env.ATTACHMENTS_BUCKET).toEqual(bucketOutput());
+    // Statements with the same actions are merged (minimizePolicies): compare action × prefix pairs.
+    const granted = s3Statements(fn)
+      .filter((s) => s.Action !== 's3:ListBucket')
+      .flatMap((s) =>
+        asList(s.Action).flatMap((a) =>
+          asList(s.Resource as unknown[]).map(
+            (r) => `${a} ${/\/([a-z0-9-]+\/)\*"\]\]\}$/.exec(JSON.stringify(r))?.[1]}`,
+          ),
+        ),
+      );
+    const action = { read: 's3:GetObject', write: 's3:PutObject', delete: 's3:DeleteObject' } as const;
+    const expected = grants.flatMap((g) => g.actions.map((a) => `${action[a]} ${g.prefix}`));
+    expect(granted.sort()).toEqual([...new Set(expected)].sort());
+    const reads = grants.some((g) => g.actions.includes('read'));
+    expect(s3Statements(fn).some((s) => s.Action === 's3:ListBucket')).toBe(reads);
+    const kms = functionStatements(fn).filter((s) =>
+      JSON.stringify((s as { Condition?: unknown }).Condition ?? {}).includes('s3.'),
+    );
+    expect(kms).toHaveLength(1);
+    expect(asList(kms[0]?.Action ?? []).sort()).toEqual(
+      [
+        ...(reads ? ['kms:Decrypt'] : []),
+        ...(grants.some((g) => g.actions.includes('write')) ? ['kms:GenerateDataKey'] : []),
+      ].sort(),
+    );
+  });
+
+  it('lets nothing but the checker read quarantine/', () => {
+    const readers = Object.entries(FILE_ACCESS)
+      .filter(([, grants]) => grants.some((g) => g.prefix === QUARANTINE_PREFIX && g.actions.includes('read')))
+      .map(([fn]) => fn);
+    expect(readers).toEqual(STORAGE_TRIGGERS.filter((x) => x.prefix === QUARANTINE_PREFIX).map((x) => x.fn));
+  });
+});
+
+describe('storage triggers', () => {
+  it.each(STORAGE_TRIGGERS.map((x) => [x.fn, x] as const))(
+    '%s runs on its S3 events under its prefix, as S3 records, retried into the dead-letter queue',
+    (_fn, trigger) => {
+      const [queueId] = Object.keys(t.findResources('AWS::SQS::Queue'));
+      const rules = Object.values(
+        t.findResources('AWS::Events::Rule', {
+          Properties: { Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(built, trigger.fn), 'Arn'] } })] },
+        }),
+      ).map((r) => r.Properties);
+      expect(rules).toHaveLength(1);
+      const [rule] = rules;
+      expect(rule?.EventPattern).toMatchObject({
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { object: { key: [{ prefix: trigger.prefix }] } },
+      });
+      expect(JSON.stringify(rule?.EventPattern.detail.bucket.name)).toContain('Fn::GetStackOutput');
+      const [target] = rule?.Targets ?? [];
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+      expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      const template: string = target.InputTransformer.InputTemplate;
+      expect(target.InputTransformer.InputPathsMap).toMatchObject({ 'detail-object-key': '$.detail.object.key' });
+      expect(template).toMatch(/^\{"Records":\[\{.*"eventTime":<time>.*"key":<detail-object-key>/);
+    },
+  );
+
+  it('has the data stack publish bucket events to EventBridge', () => {
+    const [bucket] = Object.values(
+      built.dataTemplate.findResources('AWS::S3::Bucket', {
+        Properties: { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } },
+      }),
+    );
+    expect(bucket).toBeDefined();
+    // Native S3 → Lambda notifications would need the custom resource that may edit any bucket.
+    built.dataTemplate.resourceCountIs('Custom::S3BucketNotifications', 0);
   });
 });

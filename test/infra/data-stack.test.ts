@@ -4,9 +4,10 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   mailConfigurationSetName,
-  QUARANTINE_DAYS,
+  NONCURRENT_VERSION_DAYS,
   QUARANTINE_PREFIX,
   secretNames,
+  TRANSIENT_PREFIX_DAYS,
 } from '../../infra/aws/stacks/data-stack.ts';
 import { PK, SK, tableDefinition } from '../../shared/adapters/table.ts';
 import { build, CDK_CONTEXT } from './fixture.ts';
@@ -110,14 +111,26 @@ describe('attachments', () => {
     });
   });
 
-  it('expire what waits in quarantine/ and old versions, and abort stale uploads', () => {
+  it('expire what waits in quarantine/ (and clean/), old versions, and stale uploads', () => {
     const rules: Json[] = buckets()[attachmentsId()]?.Properties.LifecycleConfiguration.Rules ?? [];
-    expect(rules).toContainEqual(
-      expect.objectContaining({ Prefix: QUARANTINE_PREFIX, ExpirationInDays: QUARANTINE_DAYS, Status: 'Enabled' }),
-    );
     expect(QUARANTINE_PREFIX).toBe('quarantine/');
-    expect(rules.some((r) => r.NoncurrentVersionExpiration !== undefined && r.Prefix === undefined)).toBe(true);
-    expect(rules.some((r) => r.AbortIncompleteMultipartUpload !== undefined)).toBe(true);
+    expect(TRANSIENT_PREFIX_DAYS[QUARANTINE_PREFIX]).toBeGreaterThan(0);
+    for (const [prefix, days] of Object.entries(TRANSIENT_PREFIX_DAYS)) {
+      expect(rules).toContainEqual(
+        expect.objectContaining({ Prefix: prefix, ExpirationInDays: days, Status: 'Enabled' }),
+      );
+    }
+    // Deleting a case's personal data must not leave its files recoverable for long.
+    const everywhere = rules.find((r) => r.Prefix === undefined);
+    expect(everywhere?.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: NONCURRENT_VERSION_DAYS });
+    expect(NONCURRENT_VERSION_DAYS).toBeLessThanOrEqual(30);
+    expect(everywhere?.AbortIncompleteMultipartUpload).toBeDefined();
+  });
+
+  it('accept browser uploads (presigned POST) from the site origin only', () => {
+    expect(buckets()[attachmentsId()]?.Properties.CorsConfiguration).toEqual({
+      CorsRules: [expect.objectContaining({ AllowedMethods: ['POST'], AllowedOrigins: [CDK_CONTEXT.webOrigin] })],
+    });
   });
 
   it('log every access into a separate SSE-S3 bucket (the only encryption S3 log delivery accepts)', () => {

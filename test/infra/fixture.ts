@@ -13,7 +13,7 @@ import { buildApp } from '../../infra/aws/pakn-app.ts';
 import type { ApiStack } from '../../infra/aws/stacks/api-stack.ts';
 import type { DataStack } from '../../infra/aws/stacks/data-stack.ts';
 import { WEB_VENDOR_FILES, type WebStack } from '../../infra/aws/stacks/web-stack.ts';
-import { JOBS, type JobSpec, ROUTES, type RouteSpec } from '../../infra/routes.ts';
+import { JOBS, type JobSpec, ROUTES, type RouteSpec, STORAGE_TRIGGERS } from '../../infra/routes.ts';
 
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
@@ -53,7 +53,11 @@ export function build(options: BuildOptions = {}): Built {
   const jobs = options.jobs ?? JOBS;
   const root = mkdtempSync(join(tmpdir(), 'pakn-infra-'));
   writeFileSync(join(root, 'package-lock.json'), '{}');
-  for (const fn of new Set([...routes.map((r) => r.fn), ...jobs.map((j) => j.fn)])) {
+  for (const fn of new Set([
+    ...routes.map((r) => r.fn),
+    ...jobs.map((j) => j.fn),
+    ...STORAGE_TRIGGERS.map((t) => t.fn),
+  ])) {
     mkdirSync(join(root, 'functions', fn), { recursive: true });
     writeFileSync(join(root, 'functions', fn, 'handler.ts'), 'export const handler = async () => ({});\n');
   }

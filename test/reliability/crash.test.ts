@@ -37,7 +37,11 @@ describe('npm start killed hard under load', () => {
             token: operator,
             body: {
               calledAt,
-              caller: { name: 'Người gọi thử', phone: `09${String(sent).padStart(8, '0')}`, address: 'Thôn 3, xã Sơn Hà' },
+              caller: {
+                name: 'Người gọi thử',
+                phone: `09${String(sent).padStart(8, '0')}`,
+                address: 'Thôn 3, xã Sơn Hà',
+              },
               title: `Cuộc gọi [${marker}]`,
               content: `Công dân phản ánh đường dây điện hạ thế bị võng thấp, nguy hiểm cho người đi đường [${marker}].`,
             },
@@ -67,7 +71,8 @@ describe('npm start killed hard under load', () => {
       const missing: string[] = [];
       for (const [marker, code] of acked) {
         const r = await call(second.url, 'GET', `/v1/cases/${code}`, { token: coordinator });
-        if (r.status !== 200 || !String(r.json.content).includes(marker)) missing.push(`${marker} → ${code}: ${r.status}`);
+        if (r.status !== 200 || !String(r.json.content).includes(marker))
+          missing.push(`${marker} → ${code}: ${r.status}`);
       }
       expect(missing).toEqual([]);
       // The restarted stack takes new work.

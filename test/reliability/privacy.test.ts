@@ -229,7 +229,10 @@ describe(`privacy across ${CASES} generated cases (seed ${SEED})`, () => {
       expect((await call(url, 'POST', `/v1/cases/${code}/accept`, { token: officer, body: {} })).status).toBe(200);
       const resolved = await call(url, 'POST', `/v1/cases/${code}/resolve`, {
         token: officer,
-        body: { answer: 'Sở đã kiểm tra và cấp giấy phép xây dựng; đề nghị ông/bà liên hệ bộ phận một cửa.', publish: true },
+        body: {
+          answer: 'Sở đã kiểm tra và cấp giấy phép xây dựng; đề nghị ông/bà liên hệ bộ phận một cửa.',
+          publish: true,
+        },
       });
       expect(resolved.status, resolved.text).toBe(200);
     }
@@ -287,6 +290,8 @@ describe(`privacy across ${CASES} generated cases (seed ${SEED})`, () => {
     // The check above means something only if the logs saw the work: the jobs log their reports.
     expect(log).toContain('deadline-scan');
     expect(log).toContain('vpcp-sync');
-    console.info(`[privacy] ${codes.length} cases, ${secrets.length} secrets checked, ${log.split('\n').length} log lines`);
+    console.info(
+      `[privacy] ${codes.length} cases, ${secrets.length} secrets checked, ${log.split('\n').length} log lines`,
+    );
   });
 });

@@ -77,7 +77,7 @@ describe(`soak: ${SECONDS} s at ${RATE} hotline calls/s`, () => {
     const p99Last = percentile(last, 99);
     console.info(
       `[soak] ${result['2xx']} × 201 in ${result.duration} s (${Math.round(result['2xx'] / result.duration)}/s), ` +
-        `p99 ${result.latency.p99} ms overall, first ${WINDOW_S} s ${p99First} ms, last ${WINDOW_S} s ${p99Last} ms`,
+        `p99 ${result.latency.p99} ms overall, first ${WINDOW_S} s ${Math.round(p99First)} ms, last ${WINDOW_S} s ${Math.round(p99Last)} ms`,
     );
     expect(result.errors).toBe(0);
     expect(result.timeouts).toBe(0);

@@ -8,13 +8,6 @@ import { h } from './pakn.js';
 const DOCUMENT = '/v1/openapi.json';
 const METHODS = ['get', 'post', 'put', 'delete'];
 
-const ACCESS_LABELS = {
-  public: 'Công khai',
-  jwt: 'Cần đăng nhập',
-  'optional-jwt': 'Công khai; đăng nhập để xem đầy đủ',
-  hmac: 'Chữ ký HMAC',
-};
-
 const $ = (id) => document.getElementById(id);
 
 /** Text with `code` spans, as the document's descriptions write them. */
@@ -142,7 +135,7 @@ function requestBodyOf(doc, op) {
   return Object.entries(content).flatMap(([type, media]) => {
     const rows = fieldRows(doc, media.schema);
     return [
-      h('h4', {}, 'Dữ liệu gửi lên ', h('code', {}, type)),
+      h('h3', {}, 'Dữ liệu gửi lên ', h('code', {}, type)),
       rows.length
         ? table('Các trường', ['Trường', 'Kiểu', 'Bắt buộc', 'Ràng buộc'], rows)
         : h('p', {}, 'Không có trường nào.'),
@@ -153,7 +146,7 @@ function requestBodyOf(doc, op) {
 
 function responsesOf(op) {
   return [
-    h('h4', {}, 'Kết quả và lỗi'),
+    h('h3', {}, 'Kết quả và lỗi'),
     h(
       'dl',
       { className: 'api-responses' },
@@ -173,7 +166,6 @@ function responsesOf(op) {
 }
 
 function operationOf(doc, path, method, op) {
-  const roles = op['x-pakn-roles'];
   const anchor = op.operationId;
   return h(
     'details',
@@ -186,13 +178,6 @@ function operationOf(doc, path, method, op) {
       h('code', { className: 'api-path' }, path),
       ' ',
       h('span', { className: 'api-summary' }, op.summary ?? ''),
-    ),
-    h(
-      'p',
-      { className: 'api-access' },
-      h('strong', {}, 'Quyền: '),
-      ACCESS_LABELS[op['x-pakn-access']] ?? op['x-pakn-access'] ?? '',
-      roles?.length ? ` — vai trò: ${roles.join(', ')}` : '',
     ),
     prose(op.description),
     parametersOf(op),

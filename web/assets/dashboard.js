@@ -159,6 +159,7 @@ async function loadReport() {
     renderOnTimeChart(report);
     renderWeeklyChart(report);
     renderAgencyTable(report);
+    renderRatings(report);
     setStatus(`Báo cáo từ ${viDate(from)} đến ${viDate(to)} · lập lúc ${viDateTime(report.generatedAt)}`);
   } catch (e) {
     setStatus(e.message, true);
@@ -336,6 +337,107 @@ function renderAgencyTable(r) {
           el('td', { class: 'num', text: a.onTimeRate === null ? '–' : percent.format(a.onTimeRate) }),
         ),
       ),
+    ),
+  );
+}
+
+const RATING = {
+  rat_hai_long: 'Rất hài lòng',
+  hai_long: 'Hài lòng',
+  binh_thuong: 'Bình thường',
+  chua_hai_long: 'Chưa hài lòng',
+};
+const rateText = (rate) => (rate === null || rate === undefined ? '–' : percent.format(rate));
+
+/** Each level as "count (share)", the reopen rate on the answers of the period; the province last. */
+function renderRatings(r) {
+  const ratings = r.ratings;
+  if (!ratings) return;
+  $('ratings-note').textContent =
+    'Mỗi PAKN tính một lần theo đánh giá cuối cùng trong kỳ, cho cơ quan đã trả lời. Tỷ lệ xử lý lại: số lượt trả lời trong kỳ bị người gửi đánh giá chưa được giải quyết / số lượt trả lời trong kỳ.';
+  const rows = [...ratings.byAgency, { ...ratings.totals, name: 'Toàn tỉnh', total: true }];
+  $('ratings-table').replaceChildren(
+    el('caption', { class: 'sr-only', text: 'Mức độ hài lòng và tỷ lệ phải xử lý lại theo cơ quan trong kỳ' }),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col', text: 'Cơ quan' }),
+        ...Object.values(RATING).map((label) => el('th', { scope: 'col', class: 'num', text: label })),
+        el('th', { scope: 'col', class: 'num', text: 'Số đánh giá' }),
+        el('th', { scope: 'col', class: 'num', text: 'Lượt trả lời' }),
+        el('th', { scope: 'col', class: 'num', text: 'Phải xử lý lại' }),
+        el('th', { scope: 'col', class: 'num', text: 'Tỷ lệ xử lý lại' }),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      ...(ratings.byAgency.length === 0
+        ? [
+            el(
+              'tr',
+              {},
+              el('td', { colSpan: 9, class: 'empty', text: 'Chưa có đánh giá hay lượt trả lời nào trong kỳ.' }),
+            ),
+          ]
+        : rows.map((a) =>
+            el(
+              'tr',
+              { class: a.total ? 'total' : undefined, 'data-agency': a.agencyId },
+              el('th', { scope: 'row', text: a.name }),
+              ...Object.keys(RATING).map((k) =>
+                el('td', {
+                  class: 'num',
+                  'data-level': k,
+                  text: `${number.format(a.counts[k])} (${rateText(a.shares[k])})`,
+                }),
+              ),
+              el('td', { class: 'num', text: number.format(a.rated) }),
+              el('td', { class: 'num', text: number.format(a.answered) }),
+              el('td', { class: 'num', text: number.format(a.reopened) }),
+              el('td', { class: 'num', text: rateText(a.reopenRate) }),
+            ),
+          )),
+    ),
+  );
+  renderComments(ratings);
+}
+
+/** What senders wrote with their rating: coordinators only (the report is theirs alone). */
+function renderComments(ratings) {
+  $('comments-note').textContent =
+    ratings.commentsTotal > ratings.comments.length
+      ? `${number.format(ratings.comments.length)} ý kiến mới nhất trên tổng số ${number.format(ratings.commentsTotal)}.`
+      : `${number.format(ratings.commentsTotal)} ý kiến trong kỳ.`;
+  $('comments-table').replaceChildren(
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['Thời điểm', 'Mã', 'Cơ quan', 'Đánh giá', 'Ý kiến'].map((h) => el('th', { scope: 'col', text: h })),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      ...(ratings.comments.length === 0
+        ? [el('tr', {}, el('td', { colSpan: 5, class: 'empty', text: 'Không có ý kiến nào trong kỳ.' }))]
+        : ratings.comments.map((m) =>
+            el(
+              'tr',
+              { 'data-code': m.code },
+              el('td', { text: viDateTime(m.at) }),
+              el('td', { class: 'code', text: m.code }),
+              el('td', { text: m.agencyName }),
+              el('td', { text: `${RATING[m.level] ?? m.level}${m.unresolved ? ' · chưa được giải quyết' : ''}` }),
+              el('td', { text: m.comment }),
+            ),
+          )),
     ),
   );
 }

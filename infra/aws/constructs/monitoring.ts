@@ -43,7 +43,7 @@ export interface MonitoringProps {
   alarmEmail: string;
   functions: ReadonlyMap<string, PaknFunction>;
   api: HttpApi;
-  /** Where failed asynchronous invocations end up; anything in them pages. */
+  /** Where failed asynchronous invocations end up; anything in it pages. */
   deadLetterQueue: IQueue;
   table: ITable;
   indexNames: readonly string[];
@@ -98,7 +98,7 @@ export class Monitoring extends Construct {
       period: fiveMinutes,
       statistic: 'Maximum',
     });
-    alarm('DeadLetters', 'a scheduled job failed every retry (see the dead-letter queue)', dlqDepth, 1);
+    alarm('DeadLetters', 'a job run or storage event failed every retry (see the dead-letter queue)', dlqDepth, 1);
 
     const api5xx = props.api.metricServerError({ period: fiveMinutes });
     alarm('Api5xx', 'the API answers with server errors', api5xx, 5);

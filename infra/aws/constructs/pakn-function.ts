@@ -11,6 +11,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
@@ -22,8 +23,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 /**
  * Functions that send mail and so get `ses:SendEmail` on the configured identity. Beyond the intake
  * acknowledgements and the deadline scan, every case action and intake delivers the mails its
- * change owes (the case outbox) before answering, so those are here too; a test walks each
- * handler's imports and fails when one reaches the mailer without being listed. A function whose
+ * change owes (the case outbox) before answering, so those are here too; a test follows what each
+ * handler calls and fails when one reaches the mailer without being listed. A function whose
  * name ends with a listed one (e.g. `vpcp-case-submit`) is treated the same, so a new channel
  * reusing an intake flow does not silently lose its mail.
  */
@@ -44,6 +45,8 @@ export const MAILING_FUNCTIONS = [
   'case-extension-decision',
   'case-resolve',
   'case-reassign',
+  'case-rating',
+  'hotline-call-rating',
 ] as const;
 
 /** Whether `fn` sends mail (see {@link MAILING_FUNCTIONS}). */
@@ -94,6 +97,15 @@ export interface PaknFunctionProps {
 }
 
 export type TableAccess = 'read' | 'readwrite';
+
+/** What a function may do under one prefix of the attachment bucket (`FILE_ACCESS` in infra/routes.ts). */
+export interface FileGrant {
+  prefix: string;
+  actions: ReadonlyArray<'read' | 'write' | 'delete'>;
+}
+
+// `read` also covers HeadObject; presigning delegates exactly these (an upload slot is a write).
+const FILE_ACTIONS = { read: 's3:GetObject', write: 's3:PutObject', delete: 's3:DeleteObject' } as const;
 
 // What the adapters in shared/ call today (Get, Query; Put, Update): no Scan, no batch, no delete, no
 // transactions (dynalite has none), no table management. dynalite checks no IAM, so a new call
@@ -237,6 +249,56 @@ export class PaknFunction extends NodejsFunction {
         resources: [identityArn, configurationSetArn],
       }),
     );
+  }
+
+  /**
+   * Lets the function use the attachment bucket as `grants` say, prefix by prefix, and sets
+   * `ATTACHMENTS_BUCKET`. The bucket key is used only through S3: decrypt to read, a data key to write.
+   */
+  bindFiles(bucket: IBucket, key: IKey, grants: readonly FileGrant[]): void {
+    for (const grant of grants) {
+      if (!/^[a-z0-9-]+\/$/.test(grant.prefix))
+        throw new Error(`${this.fn}: file prefix ${grant.prefix} must be a folder`);
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...new Set(grant.actions.map((a) => FILE_ACTIONS[a]))],
+          resources: [bucket.arnForObjects(`${grant.prefix}*`)],
+        }),
+      );
+    }
+    const actions = new Set(grants.flatMap((g) => g.actions));
+    if (actions.has('read')) {
+      // S3 answers a HeadObject for a missing key with 404 only to a caller that may list the bucket,
+      // otherwise 403, which the store cannot tell from a real denial ("not uploaded yet" is normal).
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    }
+    const keyActions = [
+      ...(actions.has('read') ? ['kms:Decrypt'] : []),
+      ...(actions.has('write') ? ['kms:GenerateDataKey'] : []),
+    ];
+    if (keyActions.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: keyActions,
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+    NagSuppressions.addResourceSuppressions(
+      this.role ?? this,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Object keys are random upload ids under a state prefix (shared/app/attachments.ts): the grant is one ' +
+            'prefix per state this function handles, never the whole bucket.',
+          appliesTo: grants.map((g) => ({ regex: `/^Resource::.+\\/${g.prefix.replace(/[/-]/g, '\\$&')}\\*$/` })),
+        },
+      ],
+      true,
+    );
+    this.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
   }
 
   /**

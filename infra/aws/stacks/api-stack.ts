@@ -1,7 +1,8 @@
 /**
- * Stateless resources: the staff user pool, one function per `fn` of the route table, the HTTP API,
- * the schedules, the alarms and the dashboard. Everything here is rebuilt from `infra/routes.ts`, so
- * adding a route or a job there is all it takes to deploy it.
+ * Stateless resources: the staff user pool, one function per `fn` of the route table, the jobs and
+ * the storage triggers, the HTTP API, the schedules and event rules, the alarms and the dashboard.
+ * Everything here is rebuilt from `infra/routes.ts`, so adding a route, a job, a trigger or a file
+ * grant there is all it takes to deploy it.
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -27,9 +28,12 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventField, Match, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -38,9 +42,24 @@ import { TimeZone } from 'aws-cdk-lib/core';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { ROLES } from '../../../shared/domain/actor.ts';
-import { type Access, JOBS, type JobSpec, ROUTES, type RouteSpec } from '../../routes.ts';
+import {
+  type Access,
+  FILE_ACCESS,
+  JOBS,
+  type JobSpec,
+  ROUTES,
+  type RouteSpec,
+  STORAGE_TRIGGERS,
+  type StorageTriggerSpec,
+} from '../../routes.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
-import { PaknFunction, type PaknFunctionProps, sendsMail, type TableAccess } from '../constructs/pakn-function.ts';
+import {
+  type FileGrant,
+  PaknFunction,
+  type PaknFunctionProps,
+  sendsMail,
+  type TableAccess,
+} from '../constructs/pakn-function.ts';
 import type { PaknSettings } from '../settings.ts';
 import { mailConfigurationSetName } from './data-stack.ts';
 
@@ -52,10 +71,14 @@ export interface ApiStackProps extends StackProps {
   indexNames: readonly string[];
   /** Secrets from the data stack; each is readable only by the functions that use it. */
   secrets: { vpcpHmac: ISecret; vpcpCredentials: ISecret };
+  /** The attachment bucket and its key; functions get the prefixes `fileAccess` names. */
+  files: { bucket: IBucket; key: IKey };
   /** See {@link PaknFunctionProps.projectRoot}. */
   projectRoot?: string;
   routes?: readonly RouteSpec[];
   jobs?: readonly JobSpec[];
+  storageTriggers?: readonly StorageTriggerSpec[];
+  fileAccess?: Readonly<Record<string, readonly FileGrant[]>>;
 }
 
 /** Logical ids derive from the function name: `case-submit` → `CaseSubmit`. */
@@ -67,11 +90,16 @@ export const functionId = (fn: string): string =>
     .join('');
 
 /**
- * A function only reads the table when every route it serves is a GET and it runs no job. A GET
- * handler that starts writing must gain a non-GET route or be granted explicitly here.
+ * A function only reads the table when every route it serves is a GET and it is not invoked
+ * asynchronously (a job or a storage trigger). A GET handler that starts writing must gain a non-GET
+ * route or be granted explicitly here.
  */
-export function tableAccessFor(fn: string, routes: readonly RouteSpec[], jobs: readonly JobSpec[]): TableAccess {
-  const writes = jobs.some((j) => j.fn === fn) || routes.some((r) => r.fn === fn && r.method !== 'GET');
+export function tableAccessFor(
+  fn: string,
+  routes: readonly RouteSpec[],
+  asyncFns: readonly { fn: string }[],
+): TableAccess {
+  const writes = asyncFns.some((j) => j.fn === fn) || routes.some((r) => r.fn === fn && r.method !== 'GET');
   return writes ? 'readwrite' : 'read';
 }
 
@@ -118,20 +146,21 @@ const THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
  * endpoint (whose signature check still costs an invocation). A province receives a few hundred PAKN
  * a day; a sustained 5 per second is a script, and 429 tells a legitimate client to retry.
  */
-export const ROUTE_THROTTLE: Partial<Record<Access, ThrottleSettings>> = {
+export const ROUTE_THROTTLE: Partial<Record<Access, Required<ThrottleSettings>>> = {
   public: { rateLimit: 5, burstLimit: 20 },
   hmac: { rateLimit: 5, burstLimit: 20 },
 };
 /** The route throttle for `route`, if it gets one: writes only, reads stay under the stage limit. */
-export const routeThrottle = (route: RouteSpec): ThrottleSettings | undefined =>
+export const routeThrottle = (route: RouteSpec): Required<ThrottleSettings> | undefined =>
   route.method === 'GET' ? undefined : ROUTE_THROTTLE[route.access];
 
 /**
- * Asynchronous invocations of a job (EventBridge Scheduler → Lambda): two retries, then the
- * dead-letter queue. An event older than an hour is superseded by a later run anyway.
+ * Asynchronous invocations (Scheduler or EventBridge → Lambda): two retries, then the dead-letter
+ * queue. A job's event older than an hour is superseded by a later run anyway; an upload nobody
+ * checked within the hour is one the citizen has given up waiting for.
  */
-const JOB_RETRIES = 2;
-const JOB_MAX_EVENT_AGE = Duration.hours(1);
+const ASYNC_RETRIES = 2;
+const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 /**
  * One run of a job at a time: overlapping deadline scans would claim and mail from the same due
  * index page, and overlapping VPCP syncs would pull from the same cursor. A run that finds the slot
@@ -139,13 +168,18 @@ const JOB_MAX_EVENT_AGE = Duration.hours(1);
  */
 export const JOB_CONCURRENCY = 1;
 
+/** S3 notification event types as EventBridge names them (`detail-type`). */
+const S3_DETAIL_TYPES: Record<StorageTriggerSpec['events'][number], string> = {
+  's3:ObjectCreated:*': 'Object Created',
+};
+
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly functions: ReadonlyMap<string, PaknFunction>;
-  /** Where a job's event lands after its last retry. */
-  readonly jobFailures: Queue;
+  /** Where an asynchronous event (a job run, a storage trigger) lands after its last retry. */
+  readonly deadLetters: Queue;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -153,6 +187,8 @@ export class ApiStack extends Stack {
     const { settings } = props;
     const routes = props.routes ?? ROUTES;
     const jobs = props.jobs ?? JOBS;
+    const triggers = props.storageTriggers ?? STORAGE_TRIGGERS;
+    const fileAccess = props.fileAccess ?? FILE_ACCESS;
 
     // Staff only: citizens never sign in, so there is no self sign-up and accounts are made by admins.
     this.userPool = new UserPool(this, 'Staff', {
@@ -222,9 +258,9 @@ export class ApiStack extends Stack {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
 
-    // Holds scheduled events only (no personal data), so SQS-managed encryption suffices and neither
-    // Lambda nor Scheduler needs a key grant to write into it.
-    this.jobFailures = new Queue(this, 'JobFailures', {
+    // Holds scheduled events and object-created notices (a key, a size; no personal data), so
+    // SQS-managed encryption suffices and neither Lambda, Scheduler nor EventBridge needs a key grant.
+    this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -232,20 +268,28 @@ export class ApiStack extends Stack {
 
     const functions = new Map<string, PaknFunction>();
     const jobFns = new Set(jobs.map((j) => j.fn));
-    for (const fn of new Set([...routes.map((r) => r.fn), ...jobs.map((j) => j.fn)])) {
+    const triggerFns = new Set(triggers.map((t) => t.fn));
+    const asyncFns = [...jobs, ...triggers];
+    const allFns = new Set([...routes.map((r) => r.fn), ...jobs.map((j) => j.fn), ...triggers.map((t) => t.fn)]);
+    for (const fn of Object.keys(fileAccess)) {
+      if (!allFns.has(fn)) throw new Error(`FILE_ACCESS names ${fn}, which no route, job or trigger runs`);
+    }
+    for (const fn of allFns) {
       const isJob = jobFns.has(fn);
+      const isAsync = isJob || triggerFns.has(fn);
       const f = new PaknFunction(this, functionId(fn), {
         fn,
         ...(props.projectRoot ? { projectRoot: props.projectRoot } : {}),
-        // A scan over many overdue cases sends digests; API handlers must answer within 30 s anyway.
-        timeout: isJob ? Duration.minutes(5) : Duration.seconds(10),
-        ...(isJob
+        // A scan over many overdue cases sends digests, a check reads a 10 MB file; API handlers must
+        // answer within API Gateway's 30 s anyway.
+        timeout: isJob ? Duration.minutes(5) : isAsync ? Duration.minutes(1) : Duration.seconds(10),
+        ...(isJob ? { reservedConcurrency: JOB_CONCURRENCY } : {}),
+        ...(isAsync
           ? {
-              reservedConcurrency: JOB_CONCURRENCY,
               async: {
-                deadLetterQueue: this.jobFailures,
-                retryAttempts: JOB_RETRIES,
-                maxEventAge: JOB_MAX_EVENT_AGE,
+                deadLetterQueue: this.deadLetters,
+                retryAttempts: ASYNC_RETRIES,
+                maxEventAge: ASYNC_MAX_EVENT_AGE,
               },
             }
           : {}),
@@ -257,7 +301,9 @@ export class ApiStack extends Stack {
           logLevel: settings.logLevel,
         },
       });
-      f.bindTable(props.table, props.tableKey, props.indexNames, tableAccessFor(fn, routes, jobs));
+      f.bindTable(props.table, props.tableKey, props.indexNames, tableAccessFor(fn, routes, asyncFns));
+      const files = fileAccess[fn];
+      if (files) f.bindFiles(props.files.bucket, props.files.key, files);
       if (sendsMail(fn)) f.allowMail(mailIdentityArn, mailConfigurationSetArn);
       if (servesHmacRoute(fn, routes)) f.bindSecret(SECRET_ENV.vpcpHmac, props.secrets.vpcpHmac);
       if (callsVpcp(fn)) {
@@ -376,12 +422,12 @@ export class ApiStack extends Stack {
             detail: {},
           }),
           // These retries cover Scheduler failing to hand the event to Lambda; a run that fails is
-          // retried by Lambda (JOB_RETRIES). Either way a lost event lands in the dead-letter queue,
+          // retried by Lambda (ASYNC_RETRIES). Either way a lost event lands in the dead-letter queue,
           // whose alarm pages: the next run picks up what a failed one left (claims and the outbox are
           // idempotent), but nobody should learn of a failing job from the next overdue digest.
           retryAttempts: 2,
           maxEventAge: Duration.minutes(10),
-          deadLetterQueue: this.jobFailures,
+          deadLetterQueue: this.deadLetters,
         }),
       });
       // After the schedule: the grant that needs it creates the role's policy only then.
@@ -400,12 +446,53 @@ export class ApiStack extends Stack {
       );
     }
 
+    for (const trigger of triggers) {
+      const f = functions.get(trigger.fn);
+      if (!f) throw new Error(`no function for ${trigger.fn}`);
+      new Rule(this, `${functionId(trigger.fn)}Trigger`, {
+        description: `PAKN ${trigger.fn}: ${trigger.events.join(', ')} under ${trigger.prefix}`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: trigger.events.map((e) => S3_DETAIL_TYPES[e]),
+          detail: {
+            bucket: { name: [props.files.bucket.bucketName] },
+            object: { key: Match.prefix(trigger.prefix) },
+          },
+        },
+        targets: [
+          new LambdaFunction(f, {
+            // The handlers take S3 notification records (as the local stack sends them): the EventBridge
+            // event is reshaped into one, so the same code runs behind either.
+            event: RuleTargetInput.fromObject({
+              Records: [
+                {
+                  eventSource: 'aws:s3',
+                  eventTime: EventField.time,
+                  eventName: EventField.fromPath('$.detail-type'),
+                  s3: {
+                    bucket: { name: EventField.fromPath('$.detail.bucket.name') },
+                    object: {
+                      key: EventField.fromPath('$.detail.object.key'),
+                      size: EventField.fromPath('$.detail.object.size'),
+                    },
+                  },
+                },
+              ],
+            }),
+            deadLetterQueue: this.deadLetters,
+            retryAttempts: ASYNC_RETRIES,
+            maxEventAge: ASYNC_MAX_EVENT_AGE,
+          }),
+        ],
+      });
+    }
+
     this.monitoring = new Monitoring(this, 'Operations', {
       stage: settings.stage,
       alarmEmail: settings.alarmEmail,
       functions,
       api: this.api,
-      deadLetterQueue: this.jobFailures,
+      deadLetterQueue: this.deadLetters,
       table: props.table,
       indexNames: props.indexNames,
       overdueThreshold: settings.overdueAlarmThreshold,

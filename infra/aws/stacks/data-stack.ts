@@ -15,7 +15,15 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  HttpMethods,
+  type LifecycleRule,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
@@ -66,9 +74,18 @@ export function globalSecondaryIndexes(): GlobalSecondaryIndexProps[] {
  */
 export const mailConfigurationSetName = (stage: string): string => `pakn-${stage}`;
 
-/** Where an uploaded file waits (e.g. for a malware scan) before it is accepted; expired after {@link QUARANTINE_DAYS}. */
+/** Where an uploaded file waits, unchecked, for the checker; nothing else reads it. */
 export const QUARANTINE_PREFIX = 'quarantine/';
-export const QUARANTINE_DAYS = 30;
+/**
+ * How long a file may stay under a transient state prefix (shared/app/attachments.ts): an upload the
+ * checker never saw, and a checked file no case claimed. `attached/` is kept with its case.
+ */
+export const TRANSIENT_PREFIX_DAYS: Readonly<Record<string, number>> = { [QUARANTINE_PREFIX]: 1, 'clean/': 2 };
+/**
+ * How long an overwritten or deleted version stays recoverable. Short on purpose: deleting a case's
+ * personal data must take its files out of the bucket within this window too.
+ */
+export const NONCURRENT_VERSION_DAYS = 30;
 
 /** Secret names an operator types in `aws secretsmanager put-secret-value` (see README). */
 export const secretNames = (stage: string) => ({
@@ -84,6 +101,7 @@ export class DataStack extends Stack {
   readonly table: Table;
   readonly tableKey: Key;
   readonly attachments: Bucket;
+  readonly attachmentsKey: Key;
   readonly accessLogs: Bucket;
   readonly mailIdentity: EmailIdentity;
   readonly mailConfigurationSet: ConfigurationSet;
@@ -116,8 +134,9 @@ export class DataStack extends Stack {
     });
     for (const gsi of globalSecondaryIndexes()) this.table.addGlobalSecondaryIndex(gsi);
 
-    const storage = this.attachmentStorage();
+    const storage = this.attachmentStorage(settings);
     this.attachments = storage.attachments;
+    this.attachmentsKey = storage.key;
     this.accessLogs = storage.accessLogs;
 
     this.mailEvents = this.mailEventsTopic();
@@ -185,8 +204,8 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'VpcpCredentialsSecretName', { value: names.vpcpCredentials });
   }
 
-  /** The attachments bucket and the bucket its server access logs go to. */
-  private attachmentStorage(): { attachments: Bucket; accessLogs: Bucket } {
+  /** The attachments bucket, its key, and the bucket its server access logs go to. */
+  private attachmentStorage(settings: PaknSettings): { attachments: Bucket; key: Key; accessLogs: Bucket } {
     // S3 delivers server access logs only into a bucket with SSE-S3 default encryption.
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -219,26 +238,47 @@ export class DataStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
-      // An overwritten or deleted attachment is still evidence in a complaint about an official.
+      // An attachment overwritten or deleted by mistake is evidence in a complaint about an official.
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'attachments/',
       lifecycleRules: [
-        {
-          id: 'quarantine',
-          prefix: QUARANTINE_PREFIX,
-          expiration: Duration.days(QUARANTINE_DAYS),
-          noncurrentVersionExpiration: Duration.days(1),
-        },
+        ...Object.entries(TRANSIENT_PREFIX_DAYS).map(
+          ([prefix, days]): LifecycleRule => ({
+            id: `expire-${prefix.replace(/\/$/, '')}`,
+            prefix,
+            expiration: Duration.days(days),
+            noncurrentVersionExpiration: Duration.days(1),
+          }),
+        ),
         {
           id: 'old-versions',
-          noncurrentVersionExpiration: Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      // Browsers post an upload straight to the bucket with a presigned form (POST /v1/uploads) and
+      // must read the answer: only the site's own origins may.
+      cors: [
+        {
+          allowedOrigins: [
+            ...new Set([settings.webOrigin, ...(settings.webDomain ? [`https://${settings.webDomain}`] : [])]),
+          ],
+          allowedMethods: [HttpMethods.POST],
+          allowedHeaders: ['*'],
+          maxAge: 3600,
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    return { attachments, accessLogs };
+    // Object events go to EventBridge, where the api stack's rules pick them up (STORAGE_TRIGGERS):
+    // a native S3 → Lambda notification would make this stack depend on the functions. Set on the
+    // resource itself: the L2 switch deploys a custom resource whose role may edit any bucket.
+    (attachments.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+    return { attachments, key, accessLogs };
   }
 
   /** Bounce and complaint events carry recipients' addresses: an encrypted, TLS-only topic. */

@@ -44,21 +44,24 @@ export const WEB_VENDOR_FILES: Readonly<Record<string, string>> = {
 };
 
 /**
- * What the pages may load: their own scripts, styles and API only. No inline script or style
- * (the pages have none), no framing, no plugins, forms post only to the site itself. The local
- * server sends the same policy, so a page that breaks it breaks in the browser tests first.
+ * What the pages may load: their own scripts, styles and API only, plus posting an attachment to the
+ * upload origin (the attachment bucket, through a presigned form). No inline script or style (the
+ * pages have none), no framing, no plugins, forms post only to the site itself. The local server
+ * sends the same directives, so a page that breaks them breaks in the browser tests first.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(uploadOrigin?: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${uploadOrigin ? ` ${uploadOrigin}` : ''}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Behaviors that forward to the API rather than serving files. */
 export const API_PATH_PATTERN = '/v1/*';
@@ -67,6 +70,8 @@ export interface WebStackProps extends StackProps {
   settings: PaknSettings;
   /** `https://<id>.execute-api.<region>.amazonaws.com` of the HTTP API's default stage. */
   apiEndpoint: string;
+  /** `https://<bucket>.s3.<region>.amazonaws.com`: where the pages post attachments. */
+  uploadOrigin?: string;
   /** The root holding `web/` and `node_modules/`; defaults to this repository (tests use stubs). */
   projectRoot?: string;
 }
@@ -119,7 +124,7 @@ export class WebStack extends Stack {
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `PAKN ${settings.stage}: security headers on every response`,
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.uploadOrigin), override: true },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.days(730),
           includeSubdomains: true,

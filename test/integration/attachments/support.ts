@@ -32,7 +32,7 @@ export async function upload(
   opts.editFields?.(fields);
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: contentType }), fileName);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), fileName);
   const r = await fetch(slot.json.url, { method: 'POST', body: form });
   const text = await r.text();
   const uploadId = slot.json.uploadId as string;

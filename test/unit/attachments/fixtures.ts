@@ -60,7 +60,7 @@ export const xmpSegment = () =>
     ),
   );
 
-export const iptcSegment = () => segment(0xed, enc('Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\x0cCity Quang Ngai'));
+export const iptcSegment = () => segment(0xed, enc('Photoshop 3.0\x008BIM\x04\x04\0\0\0\0\0\x0cCity Quang Ngai'));
 
 /**
  * A baseline JPEG's structure (JFIF, quantisation and Huffman tables, frame, scan, end) with scan

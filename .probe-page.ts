@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startTestStack } from './test/support/stack.ts';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const stack = await startTestStack();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+const problems: string[] = [];
+page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`); });
+await page.goto(`${stack.url}/api.html`);
+await page.waitForSelector('.api-op');
+console.log('status:', await page.textContent('#api-status'));
+console.log('ops:', await page.locator('.api-op').count(), 'groups:', await page.locator('.api-group').count());
+await page.locator('.api-op').filter({ hasText: '/open311/v2/requests.json' }).first().locator('summary').click();
+await page.locator('.api-op').filter({ hasText: 'POST/v1/cases ' }).first().locator('summary').click().catch(() => {});
+await page.fill('#api-search', 'open311');
+console.log('visible after filter:', await page.locator('.api-op:not([hidden])').count());
+await page.fill('#api-search', '');
+await page.locator('details.api-op').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+await page.screenshot({ path: '/tmp/api-page.png', fullPage: false });
+await page.addScriptTag({ content: AXE }).catch((e) => problems.push(`axe inject: ${e.message}`));
+const axe = await page.evaluate(async () => {
+  // @ts-expect-error injected
+  const r = await window.axe.run(document, { resultTypes: ['violations'] });
+  return r.violations.map((v: any) => `${v.impact} ${v.id}: ${v.nodes.length}`);
+}).catch((e) => [`axe failed: ${e.message}`]);
+console.log('axe:', axe);
+console.log('problems:', problems);
+await browser.close();
+await stack.close();
