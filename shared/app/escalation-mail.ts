@@ -11,7 +11,7 @@ import type { Mail } from './ports.ts';
 
 /** Where staff open a case: the console page, by tracking code. */
 export const consoleUrl = (baseUrl: string, code: string): string =>
-  `${baseUrl.replace(/\/$/, '')}/can-bo.html?ma=${encodeURIComponent(code)}`;
+  `${baseUrl.replace(/\/$/, '')}/console.html?ma=${encodeURIComponent(code)}`;
 
 /** One case in a digest or a summary. */
 export interface CaseLine {

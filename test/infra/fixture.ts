@@ -38,6 +38,8 @@ export interface Built {
   readonly dataTemplate: Template;
   readonly apiTemplate: Template;
   readonly webTemplate: Template;
+  /** The stub project root (functions/, web/, vendor files). */
+  root: string;
   /** Removes the stub root. */
   dispose: () => void;
 }
@@ -80,6 +82,7 @@ export function build(options: BuildOptions = {}): Built {
     data,
     api,
     web,
+    root,
     get dataTemplate() {
       dataTemplate ??= Template.fromStack(data);
       return dataTemplate;

@@ -1,22 +1,39 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/aws/constructs/pakn-function.ts';
-import { API_PATH_PATTERN, contentSecurityPolicy, WEB_VENDOR_FILES } from '../../infra/aws/stacks/web-stack.ts';
+import { settingsFrom } from '../../infra/aws/settings.ts';
+import {
+  API_PATH_PATTERN,
+  contentSecurityPolicy,
+  WEB_VENDOR_FILES,
+  WebStack,
+} from '../../infra/aws/stacks/web-stack.ts';
 import { ROUTES } from '../../infra/routes.ts';
-import { build, CONFIGURED_CONTEXT } from './fixture.ts';
+import { build, CDK_CONTEXT, CONFIGURED_CONTEXT } from './fixture.ts';
 
 type Json = Record<string, unknown>;
 type Behavior = Json & { PathPattern?: string; ViewerProtocolPolicy: string; ResponseHeadersPolicyId: unknown };
 
 const built = build();
-const configured = build({ context: CONFIGURED_CONTEXT });
-afterAll(() => {
-  built.dispose();
-  configured.dispose();
-});
+afterAll(() => built.dispose());
+
+/** The web stack alone, as a production deployment with its own domain configures it. */
+function configuredWeb(): Template {
+  const app = new App({
+    context: { ...CDK_CONTEXT, ...CONFIGURED_CONTEXT },
+    outdir: join(built.root, 'cdk.out.configured'),
+  });
+  const stack = new WebStack(app, 'ConfiguredWeb', {
+    settings: settingsFrom(app),
+    apiEndpoint: 'https://abc123.execute-api.ap-southeast-1.amazonaws.com',
+    projectRoot: built.root,
+  });
+  return Template.fromStack(stack);
+}
 const t = built.webTemplate;
 const config = (): Json & { DefaultCacheBehavior: Behavior; CacheBehaviors: Behavior[]; Origins: Json[] } =>
   Object.values(t.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
@@ -155,7 +172,7 @@ describe('distribution', () => {
   });
 
   it('uses the province domain with TLS 1.2 or later when one is configured', () => {
-    const custom = Object.values(configured.webTemplate.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
+    const custom = Object.values(configuredWeb().findResources('AWS::CloudFront::Distribution'))[0]?.Properties
       .DistributionConfig;
     expect(custom.Aliases).toEqual([CONFIGURED_CONTEXT.webDomain]);
     expect(custom.ViewerCertificate).toMatchObject({

@@ -359,6 +359,11 @@ function closeDetail() {
   $('detail').hidden = true;
 }
 
+$('close-detail').addEventListener('click', () => {
+  closeDetail();
+  $('queue-title').focus();
+});
+
 async function openCase(code) {
   $('action-status').textContent = '';
   hideError();
@@ -609,5 +614,9 @@ for (const form of document.querySelectorAll('form.action')) {
 
 syncAgencyField();
 loadReference().then(() => {
-  if (showSession()) loadQueue();
+  if (!showSession()) return;
+  loadQueue();
+  // Escalation mails link here with ?ma=CODE: open that case straight away.
+  const linked = new URLSearchParams(location.search).get('ma');
+  if (linked) openCase(linked.trim().toUpperCase());
 });
