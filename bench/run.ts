@@ -35,10 +35,10 @@ Object.assign(process.env, QUIET_SDK);
 const quick = process.argv.includes('--quick');
 const settings = quick
   ? {
-      importRuns: 3,
-      intake: { seconds: 5, warmupSeconds: 2, rounds: 1 },
-      cases: 10_000,
-      reportRuns: 2,
+      importRuns: 2,
+      intake: { seconds: 4, warmupSeconds: 1, rounds: 1 },
+      cases: 5_000,
+      reportRuns: 1,
       routingSeconds: 1,
     }
   : {
@@ -153,10 +153,18 @@ function coldStartTable(c: ColdStart): string {
 const started = Date.now();
 const where = machine();
 note(`${quick ? 'quick' : 'full'} run on ${where}`);
-const cold = await coldStart({ runs: settings.importRuns });
-const intakeResult = await intake(settings.intake);
-const scale = await scaleBenchmarks();
-note('routing: suggestions over the corpus');
+/** Runs one stage and says how long it took: the quick run has a time budget to keep. */
+async function stage<T>(name: string, run: () => Promise<T> | T): Promise<T> {
+  const t0 = Date.now();
+  const out = await run();
+  note(`${name}: done in ${round((Date.now() - t0) / 1000)} s`);
+  return out;
+}
+
+const cold = await stage('cold start', () => coldStart({ runs: settings.importRuns }));
+const intakeResult = await stage('intake', () => intake(settings.intake));
+const scale = await stage('scale', scaleBenchmarks);
+const routed = await stage('routing', () => routing({ seconds: settings.routingSeconds }));
 const results: BenchResults = {
   date: new Date().toISOString(),
   machine: where,
@@ -164,7 +172,7 @@ const results: BenchResults = {
   intake: intakeResult,
   deadlineScan: scale.deadlineScan,
   report: scale.report,
-  routing: routing({ seconds: settings.routingSeconds }),
+  routing: routed,
 };
 await writeFile(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(coldStartTable(results.coldStart));

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { appDeps } from '../../shared/adapters/deps.ts';
-import { log } from '../../shared/adapters/logger.ts';
 import { type SummaryReport, sendDailySummary } from '../../shared/app/escalation.ts';
+import { log } from '../../shared/log.ts';
 
 const deps = appDeps();
 

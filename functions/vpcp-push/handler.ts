@@ -1,13 +1,10 @@
 import { appDeps } from '../../shared/adapters/deps.ts';
-import { loadSecretsIntoEnv } from '../../shared/adapters/secrets.ts';
 import { registerNationalItem } from '../../shared/app/vpcp.ts';
 import { config } from '../../shared/config.ts';
 import { vpcpItem } from '../../shared/domain/schemas.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { intakeResponse } from '../../shared/http/intake-response.ts';
 
-// The HMAC secret and VPCP credentials come from Secrets Manager on AWS (their ARNs are in the environment).
-await loadSecretsIntoEnv();
 const deps = appDeps();
 
 /**

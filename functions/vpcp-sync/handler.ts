@@ -1,16 +1,13 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { appDeps } from '../../shared/adapters/deps.ts';
 import { documentClient } from '../../shared/adapters/dynamo-store.ts';
-import { log } from '../../shared/adapters/logger.ts';
-import { loadSecretsIntoEnv } from '../../shared/adapters/secrets.ts';
 import { vpcpGatewayFromConfig } from '../../shared/adapters/vpcp-http.ts';
 import { DynamoVpcpStore } from '../../shared/adapters/vpcp-store.ts';
 import { type SyncReport, syncVpcp } from '../../shared/app/vpcp.ts';
 import type { VpcpDeps } from '../../shared/app/vpcp-ports.ts';
 import { config } from '../../shared/config.ts';
+import { log } from '../../shared/log.ts';
 
-// The HMAC secret and VPCP credentials come from Secrets Manager on AWS (their ARNs are in the environment).
-await loadSecretsIntoEnv();
 const cfg = config();
 const deps: VpcpDeps = {
   ...appDeps(),

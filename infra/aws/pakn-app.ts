@@ -1,16 +1,19 @@
 /**
  * The wiring of the three stacks; `app.ts` runs it, tests build it with their own context.
  *
- *   Data (table, keys, attachments, SES identity, secrets)  ←  Api (functions, HTTP API, user pool,
- *   schedules, alarms, dashboard)  ←  Web (site bucket, CloudFront with /v1/* to the API)
+ *   Data (table, keys, attachments, SES identity, secrets)
+ *     ←  Api (functions, HTTP API, user pool, schedules, event rules)
+ *          ←  Web (site bucket, CloudFront with /v1/* to the API)
+ *          ←  Ops (alarm topic, alarms, dashboard)
  *
- * References point one way only, so the Api and Web stacks can be destroyed and redeployed without
+ * References point one way only, so every stack but Data can be destroyed and redeployed without
  * touching data.
  */
 import { type App, Tags } from 'aws-cdk-lib';
 import { settingsFrom } from './settings.ts';
-import { ApiStack, type ApiStackProps } from './stacks/api-stack.ts';
+import { ApiStack, type ApiStackProps, functionId } from './stacks/api-stack.ts';
 import { DataStack, INDEX_NAMES } from './stacks/data-stack.ts';
+import { OpsStack } from './stacks/ops-stack.ts';
 import { WebStack } from './stacks/web-stack.ts';
 
 export { type PaknSettings, settingsFrom } from './settings.ts';
@@ -19,7 +22,7 @@ export { type PaknSettings, settingsFrom } from './settings.ts';
 export function buildApp(
   app: App,
   options: Pick<ApiStackProps, 'projectRoot' | 'routes' | 'jobs' | 'storageTriggers' | 'fileAccess'> = {},
-): { data: DataStack; api: ApiStack; web: WebStack } {
+): { data: DataStack; api: ApiStack; web: WebStack; ops: OpsStack } {
   const settings = settingsFrom(app);
   const prefix = `Pakn-${settings.stage}`;
   const data = new DataStack(app, `${prefix}-Data`, {
@@ -44,7 +47,19 @@ export function buildApp(
     uploadOrigin: `https://${data.attachments.bucketRegionalDomainName}`,
     ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}),
   });
+  const ops = new OpsStack(app, `${prefix}-Ops`, {
+    description: 'PAKN operations: alarms and dashboard',
+    stage: settings.stage,
+    alarmEmail: settings.alarmEmail,
+    functions: api.functions,
+    api: api.api,
+    deadLetterQueue: api.deadLetters,
+    table: data.table,
+    indexNames: INDEX_NAMES,
+    overdueThreshold: settings.overdueAlarmThreshold,
+    idOf: functionId,
+  });
   Tags.of(app).add('project', 'pakn');
   Tags.of(app).add('stage', settings.stage);
-  return { data, api, web };
+  return { data, api, web, ops };
 }

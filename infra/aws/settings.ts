@@ -7,6 +7,11 @@ import type { LogLevel } from './constructs/pakn-function.ts';
 
 export interface PaknSettings {
   stage: string;
+  /**
+   * The province this deployment serves (`PROVINCE_CODE`, the tracking codes' prefix). One
+   * deployment per province: see docs/scale.md.
+   */
+  provinceCode: string;
   /** The only origin browsers may call the API from directly (CORS); the site itself is same-origin. */
   webOrigin: string;
   /** Base URL for links in mail. */
@@ -40,6 +45,9 @@ export function settingsFrom(app: App): PaknSettings {
   };
   const stage = get('stage', 'dev');
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) throw new Error(`context stage: lower-case name expected, got ${stage}`);
+  const provinceCode = get('provinceCode', 'QNG');
+  if (!/^[A-Z]{2,5}$/.test(provinceCode))
+    throw new Error(`context provinceCode: 2–5 capital letters, got ${provinceCode}`);
   const webOrigin = get('webOrigin', 'http://localhost:3000');
   if (!/^https?:\/\/[^/]+$/.test(webOrigin))
     throw new Error(`context webOrigin: an origin without path, got ${webOrigin}`);
@@ -82,6 +90,7 @@ export function settingsFrom(app: App): PaknSettings {
 
   return {
     stage,
+    provinceCode,
     webOrigin,
     publicBaseUrl: get('publicBaseUrl', webDomain ? `https://${webDomain}` : webOrigin),
     mailFrom,

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { verifyToken } from '../../shared/adapters/jwt.ts';
-import { log } from '../../shared/adapters/logger.ts';
+import { log } from '../../shared/log.ts';
 import { JOBS, ROUTES, type RouteSpec } from '../routes.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

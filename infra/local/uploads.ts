@@ -85,10 +85,7 @@ async function readCapped(req: IncomingMessage): Promise<Buffer | 'too-large'> {
  * `multipart/form-data` as a browser sends it. As on S3, the file is the last part that counts:
  * anything after it is ignored.
  */
-export function parseMultipart(
-  body: Buffer,
-  boundary: string,
-): { fields: Record<string, string>; file?: Buffer } | undefined {
+function parseMultipart(body: Buffer, boundary: string): { fields: Record<string, string>; file?: Buffer } | undefined {
   if (!boundary) return undefined;
   const delimiter = Buffer.from(`--${boundary}`);
   const between = Buffer.from(`\r\n--${boundary}`);

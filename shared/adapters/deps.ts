@@ -7,7 +7,12 @@ import { type Config, config } from '../config.ts';
 import { DynamoStore, documentClient } from './dynamo-store.ts';
 import { localFileStoreFromConfig } from './local-files.ts';
 import { S3FileStore, s3Client } from './s3-files.ts';
+import { loadSecretsIntoEnv } from './secrets.ts';
 import { SesMailer, sesClient } from './ses-mailer.ts';
+
+// Secrets (HMAC keys, VPCP credentials) arrive as Secrets Manager ARNs; resolve them once per cold
+// start, before anything reads the configuration.
+await loadSecretsIntoEnv();
 
 let deps: AppDeps | undefined;
 
@@ -31,6 +36,7 @@ export function appDeps(): AppDeps {
       provinceCode: cfg.PROVINCE_CODE,
       publicBaseUrl: cfg.PUBLIC_BASE_URL,
       ...(cfg.RATING_LINK_SECRET ? { ratingLinkSecret: cfg.RATING_LINK_SECRET } : {}),
+      ...nationalFiles(cfg),
     },
   };
   return deps;
@@ -48,4 +54,10 @@ function filesFromConfig(cfg: Config): Pick<AppDeps, 'files'> {
 /** The local stack and tests rebuild the adapters after changing the environment. */
 export function resetDeps(): void {
   deps = undefined;
+}
+
+/** National attachments are fetched only from the national system's own origin. */
+function nationalFiles(cfg: Config): Pick<AppDeps['settings'], 'nationalFiles'> {
+  const origin = cfg.VPCP_FILES_ORIGIN ?? (cfg.VPCP_BASE_URL ? new URL(cfg.VPCP_BASE_URL).origin : undefined);
+  return origin ? { nationalFiles: { origin, timeoutMs: cfg.VPCP_TIMEOUT_MS } } : {};
 }

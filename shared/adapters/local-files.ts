@@ -15,7 +15,7 @@ import type { Config } from '../config.ts';
 export const LOCAL_UPLOAD_PATH = '/dev/uploads';
 export const LOCAL_FILES_PATH = '/dev/files';
 /** The only prefix the upload target writes to, whatever a policy says (on AWS: the presign role's IAM). */
-export const UPLOAD_PREFIX = 'quarantine/';
+const UPLOAD_PREFIX = 'quarantine/';
 
 const KEY = /^[a-z]+\/[A-Za-z0-9_-]{1,128}$/;
 const SIGNATURE_FIELD = 'x-pakn-signature';

@@ -2,8 +2,7 @@
  * Administrators keep reference data as versioned items: every change records who, when, before
  * and after, and takes effect without a redeploy.
  */
-import { type CalendarYear, calendarYearSchema } from '../calendar/index.ts';
-import { toVnIso } from '../calendar/index.ts';
+import { type CalendarYear, calendarYearSchema, toVnIso } from '../calendar/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import { DomainError, VersionConflict } from '../domain/errors.ts';
 import { parseInput } from '../domain/validation.ts';
@@ -43,10 +42,19 @@ const stale = () =>
   new DomainError('version_mismatch', 'version_mismatch', 'Dữ liệu đã được người khác cập nhật; vui lòng tải lại.');
 
 /** `PUT /v1/admin/calendar/{year}`: the official notice for a year (holidays, nghỉ bù, làm bù). */
-export async function putCalendarYear(deps: AppDeps, yearParam: string, body: unknown, actor: Actor, ifMatch: number | undefined, now: Date) {
+export async function putCalendarYear(
+  deps: AppDeps,
+  yearParam: string,
+  body: unknown,
+  actor: Actor,
+  ifMatch: number | undefined,
+  now: Date,
+) {
   const year = Number(yearParam);
   if (!/^\d{4}$/.test(yearParam)) {
-    throw new DomainError('validation', 'invalid_year', 'Năm không hợp lệ.', [{ field: 'year', message: 'Năm gồm 4 chữ số.' }]);
+    throw new DomainError('validation', 'invalid_year', 'Năm không hợp lệ.', [
+      { field: 'year', message: 'Năm gồm 4 chữ số.' },
+    ]);
   }
   const value: CalendarYear = parseInput(calendarYearSchema, { ...(body as object), year, provisional: false });
   return putReferenceItem(deps, 'calendar', yearParam, value, actor, ifMatch, now);

@@ -12,7 +12,6 @@
  * store answers what state each is in.
  */
 import { createHash } from 'node:crypto';
-import { log } from '../adapters/logger.ts';
 import { toVnIso } from '../calendar/index.ts';
 import { type Actor, hasRole } from '../domain/actor.ts';
 import {
@@ -30,14 +29,15 @@ import type { Attachment, Case } from '../domain/case.ts';
 import { isCaseCode } from '../domain/code.ts';
 import { DomainError, forbidden, notFound } from '../domain/errors.ts';
 import type { UploadRequest } from '../domain/schemas.ts';
+import { log } from '../log.ts';
 import type { AppDeps } from './context.ts';
 import { updateCase } from './outbox.ts';
 import type { FileStore, StoredObject } from './ports.ts';
 
 /** Time to upload a 10 MB file on a slow mobile connection. */
-export const UPLOAD_SLOT_SECONDS = 15 * 60;
+const UPLOAD_SLOT_SECONDS = 15 * 60;
 /** A download link is for opening the file now, not for passing around. */
-export const LINK_SECONDS = 5 * 60;
+const LINK_SECONDS = 5 * 60;
 
 const ID = /^[0-9a-f]{32}$/;
 type State = 'quarantine' | 'clean' | 'attached' | 'rejected';

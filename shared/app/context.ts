@@ -26,6 +26,8 @@ export interface AppDeps {
     publicBaseUrl: string;
     /** Signs the rating link of answer mails (`shared/app/rating-mail.ts`); without it mails carry no link. */
     ratingLinkSecret?: string;
+    /** Where national items' attachments (`dinhKem`) may be fetched from; absent: they are not fetched. */
+    nationalFiles?: { origin: string; timeoutMs: number };
   };
 }
 

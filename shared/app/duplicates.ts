@@ -2,7 +2,7 @@
  * Duplicate candidates at intake: earlier PAKN from the same phone or email within the window whose
  * text is alike. Read through the sparse contact indexes (a bounded query per contact), never a scan.
  */
-import { log } from '../adapters/logger.ts';
+
 import type { DuplicateCandidate } from '../domain/case.ts';
 import {
   bigramSet,
@@ -15,6 +15,7 @@ import {
   MAX_DUPLICATE_CANDIDATES,
 } from '../domain/duplicates.ts';
 import type { NewCase } from '../domain/lifecycle.ts';
+import { log } from '../log.ts';
 import type { AppDeps } from './context.ts';
 
 /** Recent cases read per contact: a sender with more in 30 days is compared with the latest ones. */

@@ -11,6 +11,8 @@ import { DomainError, VersionConflict } from '../domain/errors.ts';
 import { type VpcpItem, vpcpItem } from '../domain/schemas.ts';
 import { parseInput } from '../domain/validation.ts';
 import { claimVpcpPush, vpcpPushAccepted, vpcpPushFailed } from '../domain/vpcp-push.ts';
+import { log } from '../log.ts';
+import { importNationalAttachments } from './attachments.ts';
 import { receiveVpcpItem } from './channels.ts';
 import { type AppDeps, referenceData } from './context.ts';
 import type { IntakeResult } from './intake.ts';
@@ -40,6 +42,7 @@ export function receiveNationalItem(deps: AppDeps, value: unknown, raw: string, 
  * 1. Refuse a ngày gửi in the future or implausibly old: the deadline runs from it.
  * 2. Register it idempotently on `EXT#VPCP#<mã PAKN>`: a replay returns the same case; the same mã
  *    PAKN with other content is a conflict (409), never a second case.
+ * 3. Fetch its attachments from the national host (a replay fetches what an earlier try could not).
  */
 export async function registerNationalItem(
   deps: AppDeps,
@@ -55,7 +58,9 @@ export async function registerNationalItem(
     ]);
   }
   try {
-    return await receiveVpcpItem(deps, item, raw, now);
+    const result = await receiveVpcpItem(deps, item, raw, now);
+    await fetchNationalFiles(deps, result.case.code, item, now);
+    return result;
   } catch (e) {
     if (e instanceof DomainError && e.code === 'idempotency_key_reused') {
       throw new DomainError(
@@ -253,5 +258,26 @@ async function pushDue(deps: VpcpDeps, now: Date, report: SyncReport['push']): P
     }
     await updateCase(deps, code, (c) => vpcpPushAccepted(c, attempt, ctx));
     report.accepted.push(code);
+  }
+}
+
+/**
+ * Attachments are fetched after the case exists, so a slow or failing national file server never
+ * loses the item itself; what could not be fetched is tried again when the item is sent again.
+ */
+async function fetchNationalFiles(deps: AppDeps, code: string, item: VpcpItem, now: Date): Promise<void> {
+  const opts = deps.settings.nationalFiles;
+  if (!item.dinhKem?.length || !opts || !deps.files) return;
+  try {
+    const report = await importNationalAttachments(deps, code, item.dinhKem, opts, now);
+    if (report.rejected.length || report.retry.length) {
+      log('warn', 'vpcp attachments not all stored', {
+        code,
+        rejected: report.rejected.length,
+        retry: report.retry.length,
+      });
+    }
+  } catch (e) {
+    log('warn', 'vpcp attachments failed', { code, error: String((e as Error).message ?? e) });
   }
 }

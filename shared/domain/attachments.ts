@@ -12,7 +12,7 @@ import { inflateRawSync } from 'node:zlib';
 export const MAX_ATTACHMENTS = 5;
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-export const ATTACHMENT_KINDS = ['jpg', 'png', 'pdf', 'doc', 'docx', 'xls', 'xlsx'] as const;
+const ATTACHMENT_KINDS = ['jpg', 'png', 'pdf', 'doc', 'docx', 'xls', 'xlsx'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 interface KindSpec {
@@ -25,10 +25,20 @@ interface KindSpec {
   declared: string[];
 }
 
-export const KIND_SPECS: Record<AttachmentKind, KindSpec> = {
-  jpg: { noun: 'ảnh JPG', mime: 'image/jpeg', extensions: ['jpg', 'jpeg'], declared: ['image/jpeg', 'image/pjpeg'] },
+const KIND_SPECS: Record<AttachmentKind, KindSpec> = {
+  jpg: {
+    noun: 'ảnh JPG',
+    mime: 'image/jpeg',
+    extensions: ['jpg', 'jpeg'],
+    declared: ['image/jpeg', 'image/jpg', 'image/pjpeg'],
+  },
   png: { noun: 'ảnh PNG', mime: 'image/png', extensions: ['png'], declared: ['image/png', 'image/x-png'] },
-  pdf: { noun: 'tài liệu PDF', mime: 'application/pdf', extensions: ['pdf'], declared: ['application/pdf'] },
+  pdf: {
+    noun: 'tài liệu PDF',
+    mime: 'application/pdf',
+    extensions: ['pdf'],
+    declared: ['application/pdf', 'application/x-pdf'],
+  },
   doc: {
     noun: 'văn bản Word (DOC)',
     mime: 'application/msword',
@@ -55,8 +65,8 @@ export const KIND_SPECS: Record<AttachmentKind, KindSpec> = {
   },
 };
 
-/** For the file picker's `accept` and for messages. */
-export const ALLOWED_LABEL = 'JPG, PNG, PDF, DOC, DOCX, XLS, XLSX';
+/** For messages. */
+const ALLOWED_LABEL = 'JPG, PNG, PDF, DOC, DOCX, XLS, XLSX';
 
 export type RefusalCode =
   | 'type_not_allowed'
@@ -197,7 +207,7 @@ function asKind(kind: AttachmentKind, r: Stripped | { problem: RefusalCode }): J
   return 'problem' in r ? r : { kind, bytes: r.bytes, removed: r.removed };
 }
 
-export type Family = 'jpg' | 'png' | 'pdf' | 'ole' | 'zip' | 'executable' | 'unknown';
+type Family = 'jpg' | 'png' | 'pdf' | 'ole' | 'zip' | 'executable' | 'unknown';
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((x, i) => b[at + i] === x);
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
@@ -349,7 +359,7 @@ function minimalExif(orientation: number): Uint8Array {
 const PNG_METADATA = new Set(['eXIf', 'tEXt', 'iTXt', 'zTXt']);
 
 /** A PNG without its text and Exif chunks, and without anything after IEND. Image chunks are kept as they are. */
-export function stripPng(b: Uint8Array): Stripped | { problem: RefusalCode } {
+function stripPng(b: Uint8Array): Stripped | { problem: RefusalCode } {
   const parts: Uint8Array[] = [b.subarray(0, 8)];
   const removed = new Set<string>();
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -380,7 +390,7 @@ export function stripPng(b: Uint8Array): Stripped | { problem: RefusalCode } {
  */
 const PDF_ACTIVE = new Set(['JavaScript', 'JS', 'Launch', 'EmbeddedFile', 'RichMedia']);
 
-export function hasActivePdfContent(b: Uint8Array): boolean {
+function hasActivePdfContent(b: Uint8Array): boolean {
   const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
   for (const m of text.matchAll(/\/([^\s/[\]<>(){}%]{2,40})/g)) {
     const name = (m[1] as string).replace(/#([0-9A-Fa-f]{2})/g, (_x, h: string) =>
@@ -396,7 +406,7 @@ export function hasActivePdfContent(b: Uint8Array): boolean {
  * start on 128-byte boundaries (sectors are 512 or 4096 bytes), so the names are read at those
  * offsets without following the FAT chains.
  */
-export function inspectOle(b: Uint8Array): { kind: 'doc' | 'xls' } | { problem: RefusalCode } {
+function inspectOle(b: Uint8Array): { kind: 'doc' | 'xls' } | { problem: RefusalCode } {
   if (b.length < 1536) return { problem: 'corrupt' };
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const byteOrder = view.getUint16(0x1c, true);
@@ -448,7 +458,7 @@ const SHEET_MAIN = 'application/vnd.openxmlformats-officedocument.spreadsheetml.
  * entry is then inflated with an output cap equal to its declared size, so a directory that lies
  * about sizes is caught without ever holding more than the caps allow.
  */
-export function inspectZip(b: Uint8Array): { kind: 'docx' | 'xlsx' } | { problem: RefusalCode } {
+function inspectZip(b: Uint8Array): { kind: 'docx' | 'xlsx' } | { problem: RefusalCode } {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let eocd = -1;
   for (let o = b.length - 22; o >= Math.max(0, b.length - 22 - 0xffff); o--) {

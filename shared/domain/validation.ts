@@ -19,4 +19,3 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
     fields,
   );
 }
-

@@ -4,8 +4,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { log } from '../adapters/logger.ts';
 import { DomainError } from '../domain/errors.ts';
+import { log } from '../log.ts';
 
 /** The body exactly as the caller sent it: API Gateway base64-encodes what it does not take as text. */
 export function signedBytes(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): Buffer {

@@ -1,7 +1,7 @@
 /** The one response shaper and the one place that maps domain errors to HTTP statuses. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { log } from '../adapters/logger.ts';
 import { DomainError, type DomainErrorKind } from '../domain/errors.ts';
+import { log } from '../log.ts';
 
 const STATUS: Record<DomainErrorKind, number> = {
   validation: 422,

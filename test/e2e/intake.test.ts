@@ -146,6 +146,7 @@ describe('citizen form and tracking page', () => {
     await page.keyboard.press('ArrowDown');
     await tabTo(page, 'Mã thủ tục hành chính (mã TTHC)');
     await page.keyboard.type('1.004227');
+    await tabTo(page, 'Tệp đính kèm');
     await tabTo(page, 'Họ và tên');
     await page.keyboard.type('Nguyễn Thị Hồng Nhung');
     await tabTo(page, 'Tổ chức, doanh nghiệp');

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../../infra/aws/constructs/pakn-function.ts';
 import { buildApp } from '../../infra/aws/pakn-app.ts';
 import type { ApiStack } from '../../infra/aws/stacks/api-stack.ts';
 import type { DataStack } from '../../infra/aws/stacks/data-stack.ts';
+import type { OpsStack } from '../../infra/aws/stacks/ops-stack.ts';
 import { WEB_VENDOR_FILES, type WebStack } from '../../infra/aws/stacks/web-stack.ts';
 import { JOBS, type JobSpec, ROUTES, type RouteSpec, STORAGE_TRIGGERS } from '../../infra/routes.ts';
 
@@ -34,10 +35,12 @@ export interface Built {
   data: DataStack;
   api: ApiStack;
   web: WebStack;
+  ops: OpsStack;
   /** Synthesized on first use, so aspects (cdk-nag) can be added before. */
   readonly dataTemplate: Template;
   readonly apiTemplate: Template;
   readonly webTemplate: Template;
+  readonly opsTemplate: Template;
   /** The stub project root (functions/, web/, vendor files). */
   root: string;
   /** Removes the stub root. */
@@ -73,15 +76,17 @@ export function build(options: BuildOptions = {}): Built {
     context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...options.context },
     outdir: join(root, 'cdk.out'),
   });
-  const { data, api, web } = buildApp(app, { projectRoot: root, routes, jobs });
+  const { data, api, web, ops } = buildApp(app, { projectRoot: root, routes, jobs });
   let dataTemplate: Template | undefined;
   let apiTemplate: Template | undefined;
   let webTemplate: Template | undefined;
+  let opsTemplate: Template | undefined;
   return {
     app,
     data,
     api,
     web,
+    ops,
     root,
     get dataTemplate() {
       dataTemplate ??= Template.fromStack(data);
@@ -94,6 +99,10 @@ export function build(options: BuildOptions = {}): Built {
     get webTemplate() {
       webTemplate ??= Template.fromStack(web);
       return webTemplate;
+    },
+    get opsTemplate() {
+      opsTemplate ??= Template.fromStack(ops);
+      return opsTemplate;
     },
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };

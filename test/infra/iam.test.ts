@@ -11,6 +11,7 @@ const templates: [string, Template][] = [
   ['data', built.dataTemplate],
   ['api', built.apiTemplate],
   ['web', built.webTemplate],
+  ['ops', built.opsTemplate],
 ];
 const asList = <T>(a: T | T[] | undefined): T[] => (a === undefined ? [] : Array.isArray(a) ? a : [a]);
 

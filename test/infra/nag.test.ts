@@ -14,6 +14,7 @@ const stacks = [
   { stack: built.data, template: () => built.dataTemplate },
   { stack: built.api, template: () => built.apiTemplate },
   { stack: built.web, template: () => built.webTemplate },
+  { stack: built.ops, template: () => built.opsTemplate },
 ];
 const cases = stacks.map((s) => [s.stack.stackName, s] as const);
 
@@ -32,14 +33,14 @@ describe('cdk-nag AwsSolutions', () => {
     expect(warnings.map((e) => `${e.id}: ${String(e.entry.data).split(':')[0]}`)).toEqual([]);
   });
 
-  it.each(cases)('%s gives every suppression a concrete reason', (_name, { template }) => {
+  it.each(cases)('%s gives every suppression a concrete reason', (_name, { stack, template }) => {
     const suppressions = Object.values(template().toJSON().Resources ?? {}).flatMap(
       (r) =>
         (r as { Metadata?: { cdk_nag?: { rules_to_suppress?: Suppression[] } } }).Metadata?.cdk_nag
           ?.rules_to_suppress ?? [],
     );
-    // Every stack carries suppressions (the secrets' rotation, the runtime, the log buckets): prove they are read.
-    expect(suppressions.length).toBeGreaterThan(0);
+    // The stacks with findings carry suppressions (secrets' rotation, runtime, log buckets): prove they are read.
+    if (stack !== built.ops) expect(suppressions.length).toBeGreaterThan(0);
     for (const s of suppressions) {
       expect(s.reason.length, s.id).toBeGreaterThanOrEqual(60);
       expect(s.reason, s.id).not.toMatch(/^(todo|n\/a|ok|fine|accepted|suppress)/i);

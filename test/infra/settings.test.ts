@@ -37,6 +37,7 @@ describe('deployment settings', () => {
     ],
     ['a VPCP address over plain HTTP', { vpcpBaseUrl: 'http://lgsp.example.gov.vn' }],
     ['an upper-case stage', { stage: 'Prod' }],
+    ['a lower-case province code', { provinceCode: 'qng' }],
     ['an origin with a path', { webOrigin: 'https://pakn.example.gov.vn/app' }],
     ['a zero overdue threshold', { overdueAlarmThreshold: 0 }],
   ])('refuses %s', (_what, context) => {

@@ -54,6 +54,8 @@ export const sendsMail = (fn: string): boolean => MAILING_FUNCTIONS.some((m) => 
 
 /** Settings every function shares; built once per stack and handed to each {@link PaknFunction}. */
 export interface PaknFunctionEnv {
+  /** The province the deployment serves; prefixes tracking codes. */
+  provinceCode: string;
   /** Sender address of outgoing mail. */
   mailFrom: string;
   /** Base URL for links in mail (the tracking page lives under it). */
@@ -191,6 +193,7 @@ export class PaknFunction extends NodejsFunction {
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        PROVINCE_CODE: props.env.provinceCode,
         MAIL_FROM: props.env.mailFrom,
         PUBLIC_BASE_URL: props.env.publicBaseUrl,
         JWT_ISSUER: props.env.jwtIssuer,

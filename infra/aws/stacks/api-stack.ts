@@ -1,6 +1,6 @@
 /**
  * Stateless resources: the staff user pool, one function per `fn` of the route table, the jobs and
- * the storage triggers, the HTTP API, the schedules and event rules, the alarms and the dashboard.
+ * the storage triggers, the HTTP API, the schedules and event rules (alarms: the ops stack).
  * Everything here is rebuilt from `infra/routes.ts`, so adding a route, a job, a trigger or a file
  * grant there is all it takes to deploy it.
  */
@@ -52,7 +52,6 @@ import {
   STORAGE_TRIGGERS,
   type StorageTriggerSpec,
 } from '../../routes.ts';
-import { Monitoring } from '../constructs/monitoring.ts';
 import {
   type FileGrant,
   PaknFunction,
@@ -180,7 +179,6 @@ export class ApiStack extends Stack {
   readonly functions: ReadonlyMap<string, PaknFunction>;
   /** Where an asynchronous event (a job run, a storage trigger) lands after its last retry. */
   readonly deadLetters: Queue;
-  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -294,6 +292,7 @@ export class ApiStack extends Stack {
             }
           : {}),
         env: {
+          provinceCode: settings.provinceCode,
           mailFrom: settings.mailFrom,
           publicBaseUrl: settings.publicBaseUrl,
           jwtIssuer: issuer,
@@ -486,18 +485,6 @@ export class ApiStack extends Stack {
         ],
       });
     }
-
-    this.monitoring = new Monitoring(this, 'Operations', {
-      stage: settings.stage,
-      alarmEmail: settings.alarmEmail,
-      functions,
-      api: this.api,
-      deadLetterQueue: this.deadLetters,
-      table: props.table,
-      indexNames: props.indexNames,
-      overdueThreshold: settings.overdueAlarmThreshold,
-      idOf: functionId,
-    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

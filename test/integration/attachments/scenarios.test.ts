@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDeps } from '../../../shared/adapters/deps.ts';
-import { attachmentLink } from '../../../shared/app/attachments.ts';
+import { attachmentLink, deleteCaseFiles } from '../../../shared/app/attachments.ts';
+import { SYSTEM } from '../../../shared/domain/actor.ts';
 import { sampleWebCase, startTestStack, type TestStack } from '../../support/stack.ts';
 import { docx, docxBomb, exe, exifWithGps, jpeg, pdf, png, xlsx } from '../../unit/attachments/fixtures.ts';
 import { casesNow, download, stored, upload, whereIs } from './support.ts';
@@ -267,6 +268,21 @@ describe('who may open a file, and for how long', () => {
     expect(r.status, r.text).toBe(200);
     expect((await link(code, id, officer)).status).toBe(403);
     expect((await link(code, id, otherOfficer)).status).toBe(200);
+  });
+
+  it('retention deletes the files and marks them deleted on the case; repeating it changes nothing', async () => {
+    const u = await upload(stack, 'can-cuoc.jpg', jpeg({ exif: exifWithGps() }).bytes);
+    const c = (await submit([u.uploadId!])).json.code as string;
+    const now = new Date();
+    expect(await deleteCaseFiles(appDeps(), c, SYSTEM, now)).toBe(1);
+    expect(await whereIs(stack, u.uploadId!)).toEqual([]);
+    const full = (await stack.api('GET', `/v1/cases/${c}`, { token: coordinator })).json;
+    expect(full.attachments[0].status).toBe('deleted');
+    expect(full.history.at(-1)).toMatchObject({ action: 'attachments_deleted', actor: 'system' });
+    const gone = await link(c, u.uploadId!, coordinator);
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.message).toBe('Tệp đính kèm đã được xóa theo thời hạn lưu trữ.');
+    expect(await deleteCaseFiles(appDeps(), c, SYSTEM, now)).toBe(0);
   });
 
   it('the public view never shows attachments', async () => {

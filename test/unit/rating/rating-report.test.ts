@@ -1,6 +1,8 @@
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_REPORT_COMMENTS } from '../../../shared/app/rating-report.ts';
+import { REPORT_TEMPLATE, toCsv, toXlsx } from '../../../shared/app/report-formats.ts';
 import {
   type PeriodicReport,
   ReportAccumulator,
@@ -151,5 +153,29 @@ describe('reopened answers', () => {
     expect(q2Answered.ratings.totals).toMatchObject({ answered: 1, reopened: 0 });
     for (const r of [q1, q2, q2Answered])
       for (const row of reportRows(r)) expect(reconciles(row.counters), row.label).toBe(true);
+  });
+});
+
+describe('the exported workbook', () => {
+  it('has a ratings sheet: the province first, counts and shares, no comment', async () => {
+    const cases = [
+      rated('hai_long', '2026-03-12T08:00:00+07:00', 'Ý kiến riêng'),
+      rated('chua_hai_long', '2026-03-12T08:00:00+07:00'),
+    ];
+    const r = report(cases);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await toXlsx(r)) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet(REPORT_TEMPLATE.ratings.sheet)!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(['Mã', 'Cơ quan trả lời', ...REPORT_TEMPLATE.ratings.columns.map((c) => c.label)]);
+    const column = (key: string) => 3 + REPORT_TEMPLATE.ratings.columns.findIndex((c) => c.key === key);
+    const totals = sheet.getRow(2);
+    expect(totals.getCell(2).value).toBe('Toàn tỉnh');
+    expect(totals.getCell(column('hai_long')).value).toBe(1);
+    expect(totals.getCell(column('share:hai_long')).value).toBe(0.5);
+    expect(totals.getCell(column('rated')).value).toBe(2);
+    expect(sheet.getColumn(column('reopenRate')).numFmt).toBe('0.0%');
+    expect(sheet.getRow(3).getCell(1).value).toBe('SO-NNMT');
+    for (const text of [JSON.stringify(sheet.getSheetValues()), toCsv(r)]) expect(text).not.toContain('Ý kiến riêng');
   });
 });
