@@ -74,6 +74,8 @@ export const ROUTES: RouteSpec[] = [
     access: 'jwt',
     roles: ['coordinator', 'officer'],
   },
+  // A published answer's result documents are public, as the answer is (the handler checks which).
+  { method: 'GET', path: '/v1/cases/{code}/result-documents/{id}', fn: 'result-document-get', access: 'public' },
   { method: 'POST', path: '/v1/admin/open311-keys', fn: 'admin-open311-key-create', access: 'jwt', roles: ['admin'] },
   {
     method: 'DELETE',
@@ -150,5 +152,12 @@ export const FILE_ACCESS: Record<string, Array<{ prefix: string; actions: Array<
     { prefix: 'attached/', actions: ['read', 'write'] },
   ],
   'attachment-get': [{ prefix: 'attached/', actions: ['read'] }],
+  // An answer's result documents are bound as intake binds a PAKN's files.
+  'case-resolve': [
+    { prefix: 'clean/', actions: ['read', 'delete'] },
+    { prefix: 'rejected/', actions: ['read'] },
+    { prefix: 'attached/', actions: ['read', 'write'] },
+  ],
+  'result-document-get': [{ prefix: 'attached/', actions: ['read'] }],
   'vpcp-sync': [{ prefix: 'attached/', actions: ['write'] }],
 };

@@ -1,6 +1,16 @@
-import { resolveTransition } from '../../shared/app/case-actions.ts';
+import { appDeps } from '../../shared/adapters/deps.ts';
+import { resolveWithDocuments } from '../../shared/app/case-actions.ts';
+import { fullView } from '../../shared/app/views.ts';
 import { resolveInput } from '../../shared/domain/schemas.ts';
-import { caseActionHandler } from '../../shared/http/case-action.ts';
+import { httpHandler, json, requireActor } from '../../shared/http/handler.ts';
 
-/** `POST /v1/cases/{code}/resolve`: the agency's answer, published or not; the sender gets it by mail. */
-export const handler = caseActionHandler({ roles: ['officer'], body: resolveInput }, resolveTransition);
+const deps = appDeps();
+
+/**
+ * `POST /v1/cases/{code}/resolve`: the agency's answer, published or not, with any result documents;
+ * the sender gets it by mail.
+ */
+export const handler = httpHandler({ access: 'jwt', roles: ['officer'], body: resolveInput }, async (req) => {
+  const c = await resolveWithDocuments(deps, req.params.code ?? '', req.body, requireActor(req), req.ifMatch, req.now);
+  return json(200, fullView(c, req.now), { etag: `"${c.version}"` });
+});

@@ -35,7 +35,11 @@ export function buildApp(
     table: data.table,
     tableKey: data.tableKey,
     indexNames: INDEX_NAMES,
-    secrets: { vpcpHmac: data.vpcpHmacSecret, vpcpCredentials: data.vpcpCredentials },
+    secrets: {
+      vpcpHmac: data.vpcpHmacSecret,
+      vpcpCredentials: data.vpcpCredentials,
+      ratingLink: data.ratingLinkSecret,
+    },
     files: { bucket: data.attachments, key: data.attachmentsKey },
     ...options,
   });

@@ -1,7 +1,8 @@
 /**
  * Attachments end to end: an upload slot for the browser, the check that lets a file out of
- * quarantine, binding checked files to a case at intake, short-lived links for the staff who handle
- * the case, deletion under retention, and files listed by national (VPCP) items.
+ * quarantine, binding checked files to a case at intake (and an answer's result documents when it
+ * is given), short-lived links for the staff who handle the case and, for the result documents of a
+ * published answer, for anyone; deletion under retention, and files listed by national (VPCP) items.
  *
  * A file's state is the prefix it is stored under, so IAM grants and lifecycle rules follow it:
  * - `quarantine/<id>`: uploaded by the browser, not checked; only the checker reads it (expires in 1 day).
@@ -25,7 +26,7 @@ import {
   type RefusalCode,
   refusal,
 } from '../domain/attachments.ts';
-import type { Attachment, Case } from '../domain/case.ts';
+import { type Attachment, type Case, publishedResultDocuments } from '../domain/case.ts';
 import { isCaseCode } from '../domain/code.ts';
 import { DomainError, forbidden, notFound } from '../domain/errors.ts';
 import type { UploadRequest } from '../domain/schemas.ts';
@@ -195,12 +196,7 @@ export async function attachmentsForIntake(
         problems.push(`Tệp "${nameOf(attached)}" đã được gửi kèm một phản ánh, kiến nghị khác; vui lòng chọn lại tệp.`);
       continue;
     }
-    const state = await uploadStatus(deps, id);
-    problems.push(
-      state.status === 'rejected'
-        ? state.message
-        : 'Tệp đính kèm chưa được kiểm tra xong hoặc đã quá hạn: vui lòng đợi vài giây rồi gửi lại, hoặc chọn lại tệp.',
-    );
+    problems.push(await notReady(deps, id));
   }
   if (problems.length > 0) {
     throw new DomainError(
@@ -213,8 +209,51 @@ export async function attachmentsForIntake(
   return out;
 }
 
+/** Why an upload that is neither clean nor bound to a case cannot be used (yet). */
+async function notReady(deps: AppDeps, id: string): Promise<string> {
+  const state = await uploadStatus(deps, id);
+  return state.status === 'rejected'
+    ? state.message
+    : 'Tệp đính kèm chưa được kiểm tra xong hoặc đã quá hạn: vui lòng đợi vài giây rồi gửi lại, hoặc chọn lại tệp.';
+}
+
 /**
- * Intake, after the case is written: move its checked files from `clean/` to `attached/`, marked
+ * An answer's result documents (`POST /v1/cases/{code}/resolve`), before the answer is written:
+ * every upload must have been checked clean and belong to no case yet (a file the citizen sent,
+ * or one another answer took, is refused); the entries come from the checked copies, never from
+ * what the client says. `bindAttachments` then moves them under the case, as at intake.
+ */
+export async function attachmentsForAnswer(deps: AppDeps, uploadIds: string[]): Promise<Attachment[]> {
+  if (uploadIds.length === 0) return [];
+  const files = filesOf(deps);
+  const out: Attachment[] = [];
+  const problems: string[] = [];
+  for (const id of uploadIds) {
+    const clean = await files.head(keyOf('clean', id));
+    if (clean) {
+      out.push({ id, fileName: nameOf(clean), contentType: clean.contentType, size: clean.size, status: 'clean' });
+      continue;
+    }
+    const attached = await files.head(keyOf('attached', id));
+    problems.push(
+      attached
+        ? `Tệp "${nameOf(attached)}" đã thuộc một phản ánh, kiến nghị; vui lòng tải lên văn bản kết quả.`
+        : await notReady(deps, id),
+    );
+  }
+  if (problems.length > 0) {
+    throw new DomainError(
+      'validation',
+      'attachments_not_ready',
+      `Chưa gửi kết quả: văn bản kết quả chưa hợp lệ. ${problems[0]}`,
+      problems.map((message) => ({ field: 'attachments', message })),
+    );
+  }
+  return out;
+}
+
+/**
+ * Intake (or an answer), after the case is written: move its checked files from `clean/` to `attached/`, marked
  * with the case code, out of reach of the lifecycle rule that clears unclaimed uploads. Repeatable:
  * a file already moved is skipped, so a retried request finishes what an interrupted one began.
  */
@@ -254,6 +293,33 @@ export async function attachmentLink(deps: AppDeps, code: string, attachmentId: 
   const expiresAt = new Date(now.getTime() + LINK_SECONDS * 1000);
   const url = await files.presignDownload(key, { fileName: a.fileName, contentType: a.contentType, expiresAt, now });
   log('info', 'attachment link issued', { caseCode: c.code, attachmentId: a.id, actor: actor.id });
+  return {
+    id: a.id,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    size: a.size,
+    url,
+    expiresAt: toVnIso(expiresAt),
+  };
+}
+
+/**
+ * `GET /v1/cases/{code}/result-documents/{id}`: anyone gets a five-minute link to a result document
+ * of a published answer. Anything else (an unpublished answer, an earlier answer's document, a file
+ * the citizen sent, an unknown id) answers the same 404, so the route says nothing about a case's
+ * private files. Links are logged like staff links, without the caller (there is none).
+ */
+export async function resultDocumentLink(deps: AppDeps, code: string, documentId: string, now: Date) {
+  const files = filesOf(deps);
+  const c = await deps.cases.get(isCaseCode(code) ? code : 'INVALID-00-000000');
+  if (!c || !isCaseCode(code)) throw notFound();
+  const a = publishedResultDocuments(c).find((x) => x.id === documentId);
+  if (!a) throw notFound('Không tìm thấy văn bản kết quả đã công khai.');
+  const key = keyOf('attached', a.id);
+  if (!(await files.head(key))) throw notFound('Văn bản kết quả không còn được lưu trữ.');
+  const expiresAt = new Date(now.getTime() + LINK_SECONDS * 1000);
+  const url = await files.presignDownload(key, { fileName: a.fileName, contentType: a.contentType, expiresAt, now });
+  log('info', 'result document link issued', { caseCode: c.code, attachmentId: a.id });
   return {
     id: a.id,
     fileName: a.fileName,

@@ -3,7 +3,7 @@
  * write conditionally on the version.
  */
 import type { Actor } from '../domain/actor.ts';
-import type { Case } from '../domain/case.ts';
+import type { Attachment, Case } from '../domain/case.ts';
 import { isActiveAgency } from '../domain/directory.ts';
 import { DomainError, notFound, VersionConflict, validationError } from '../domain/errors.ts';
 import {
@@ -17,7 +17,9 @@ import {
   type TransitionContext,
 } from '../domain/lifecycle.ts';
 import { queueMail } from '../domain/outbox.ts';
+import type { ResolveInput } from '../domain/schemas.ts';
 import { routeCase } from '../routing/index.ts';
+import { attachmentsForAnswer, bindAttachments } from './attachments.ts';
 import { type AppDeps, type ReferenceData, referenceData, transitionContext } from './context.ts';
 import { deliverOutbox, updateCase } from './outbox.ts';
 
@@ -180,8 +182,41 @@ export function extensionDecisionTransition(input: {
 }
 
 /** The agency's answer; the sender gets it by mail whether or not it is published. */
-export function resolveTransition(input: { answer: string; publish: boolean; internalNote?: string }): Transition {
+export function resolveTransition(input: {
+  answer: string;
+  publish: boolean;
+  internalNote?: string;
+  documents?: Attachment[];
+}): Transition {
   return (c, ctx) => toSender(resolveCase(c, input, ctx), 'answer', ctx);
+}
+
+/**
+ * `POST /v1/cases/{code}/resolve`: the answer with its result documents, if any.
+ * 1. Every uploaded document must have been checked clean and be in no case (422 naming `attachments`).
+ * 2. The answer and the documents are one conditional write; the transition checks who and when.
+ * 3. Then the documents move under the case, out of reach of the rule that clears unclaimed uploads.
+ */
+export async function resolveWithDocuments(
+  deps: AppDeps,
+  code: string,
+  input: ResolveInput,
+  actor: Actor,
+  ifMatch: number | undefined,
+  now: Date,
+): Promise<Case> {
+  const { attachments: uploadIds = [], ...answer } = input;
+  const documents = await attachmentsForAnswer(deps, uploadIds);
+  const resolved = await actOnCase(
+    deps,
+    code,
+    actor,
+    ifMatch,
+    resolveTransition({ ...answer, ...(documents.length ? { documents } : {}) }),
+    now,
+  );
+  if (documents.length) await bindAttachments(deps, resolved);
+  return resolved;
 }
 
 /** VPUB moves a forwarded case to another agency, which must be in force today and not the current one. */

@@ -14,7 +14,7 @@ import { queueMail } from '../domain/outbox.ts';
 import { detectOutOfScope, routeCase, suggestCategories } from '../routing/index.ts';
 import { type AppDeps, type ReferenceData, referenceData, transitionContext } from './context.ts';
 import { findDuplicateCandidates } from './duplicates.ts';
-import { deliverOutbox, updateCase } from './outbox.ts';
+import { deliverOutbox } from './outbox.ts';
 
 export interface IntakeRequest {
   draft: NewCase;
@@ -109,9 +109,9 @@ export async function registerIntake(
   }
   if (!created) throw new Error('intake: could not register the case after several attempts');
 
-  const routed = await autoRoute(deps, created, ref, now);
-  if (routed.outbox.length > 0) await deliverOutbox(deps, routed.code, now);
-  return { case: (await deps.cases.get(routed.code)) ?? routed, replayed: false };
+  if (!created.outbox.some((m) => m.status === 'pending')) return { case: created, replayed: false };
+  await deliverOutbox(deps, created.code, now);
+  return { case: (await deps.cases.get(created.code)) ?? created, replayed: false };
 }
 
 const keyReused = () =>
@@ -164,14 +164,15 @@ function prepare(draft: NewCase, code: string, ref: ReferenceData, actor: Actor,
     }
   }
   if (c.submitter.email && c.status === 'received') c = queueMail(c, 'ack', [c.submitter.email], ctx);
-  return c;
+  // Routed before the first write, so a new case costs one conditional put, not a put and an update.
+  return autoRoute(c, ref, now);
 }
 
 /**
  * Forward at once when the rules name an agency for what the sender chose (procedure, category,
  * locality), or when the suggestion is confident enough; out-of-scope items always go to triage.
  */
-async function autoRoute(deps: AppDeps, c: Case, ref: ReferenceData, now: Date): Promise<Case> {
+function autoRoute(c: Case, ref: ReferenceData, now: Date): Case {
   if (c.status !== 'received' || c.flags.includes('out_of_scope')) return c;
   const fromSuggestion = !c.categoryCode && !c.procedureCode;
   if (fromSuggestion && (!c.suggestion || c.suggestion.score < ref.routing.autoForwardThreshold)) return c;
@@ -191,19 +192,14 @@ async function autoRoute(deps: AppDeps, c: Case, ref: ReferenceData, now: Date):
   const explanation = fromSuggestion
     ? `${decision.explanation} (gợi ý lĩnh vực ${categoryCode}, điểm ${c.suggestion?.score})`
     : decision.explanation;
-  const routed = await updateCase(deps, c.code, (cur) =>
-    cur.status === 'received'
-      ? forwardCase(
-          cur,
-          {
-            agencyId,
-            ...(categoryCode ? { categoryCode } : {}),
-            ...(decision.priority ? { priority: decision.priority } : {}),
-            explanation,
-          },
-          ctx,
-        )
-      : undefined,
+  return forwardCase(
+    c,
+    {
+      agencyId,
+      ...(categoryCode ? { categoryCode } : {}),
+      ...(decision.priority ? { priority: decision.priority } : {}),
+      explanation,
+    },
+    ctx,
   );
-  return routed ?? c;
 }

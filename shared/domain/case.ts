@@ -125,6 +125,14 @@ export interface Attachment {
   /** `rejected`: refused by the checks (a national item's file), `reason` says why; `deleted`: removed under retention. */
   status: 'clean' | 'rejected' | 'deleted';
   reason?: string;
+  /** `result`: a result document the agency attached to its answer; absent: a file sent with the PAKN. */
+  purpose?: 'result';
+  /**
+   * A result document's answer (1 for the case's first, see {@link answersGiven}): the document is
+   * public exactly while that answer is the one the case carries and it is published; an answer
+   * given after a reopen brings its own.
+   */
+  answerNo?: number;
 }
 
 export interface Case {
@@ -167,7 +175,7 @@ export interface Case {
   sourcePayload?: string;
   /** Result push-back to the national system (VPCP cases, once resolved). */
   vpcpPush?: VpcpPush;
-  /** Files sent with the PAKN; never in the public view. */
+  /** Files sent with the PAKN (never in the public view), and the result documents of its answers. */
   attachments?: Attachment[];
   version: number;
   history: HistoryEntry[];
@@ -199,4 +207,26 @@ export function currentDeadline(c: Pick<Case, 'status' | 'deadlines'>): Deadline
 export function isOverdue(c: Pick<Case, 'status' | 'deadlines'>, now: Date): boolean {
   const d = currentDeadline(c);
   return d !== undefined && now.getTime() > Date.parse(d.dueAt);
+}
+
+/** History actions that give a case an answer. */
+export const ANSWER_ACTIONS: ReadonlySet<string> = new Set(['resolved', 'resolved_on_call']);
+
+/**
+ * How many answers the case has had: numbers the answers, since two may share a timestamp
+ * (times are kept to the second).
+ */
+export const answersGiven = (c: Pick<Case, 'history'>): number =>
+  c.history.filter((h) => ANSWER_ACTIONS.has(h.action)).length;
+
+/**
+ * The result documents anyone may download: those of the answer the case carries now, once that
+ * answer is published; never a file the sender attached.
+ */
+export function publishedResultDocuments(
+  c: Pick<Case, 'published' | 'answer' | 'attachments' | 'history'>,
+): Attachment[] {
+  if (!c.published || !c.answer) return [];
+  const current = answersGiven(c);
+  return (c.attachments ?? []).filter((a) => a.purpose === 'result' && a.answerNo === current && a.status === 'clean');
 }

@@ -4,18 +4,19 @@
  * history entry and bumps `version`; the store writes the result conditionally on the old version.
  */
 import { type Actor, hasRole } from './actor.ts';
-import type {
-  Attachment,
-  Case,
-  Channel,
-  ContentType,
-  Deadline,
-  Flag,
-  HistoryEntry,
-  Kind,
-  Priority,
-  Step,
-  Submitter,
+import {
+  type Attachment,
+  answersGiven,
+  type Case,
+  type Channel,
+  type ContentType,
+  type Deadline,
+  type Flag,
+  type HistoryEntry,
+  type Kind,
+  type Priority,
+  type Step,
+  type Submitter,
 } from './case.ts';
 import { DomainError, forbidden, invalidTransition } from './errors.ts';
 
@@ -297,15 +298,21 @@ export function decideExtension(
   );
 }
 
-/** The agency answers; `publish` makes the answer visible on the public tracking view (Đ.19). */
+/**
+ * The agency answers; `publish` makes the answer visible on the public tracking view (Đ.19).
+ * `documents` (files already checked clean) join the case as this answer's result documents,
+ * published with it when it is published.
+ */
 export function resolveCase(
   c: Case,
-  input: { answer: string; publish: boolean; internalNote?: string },
+  input: { answer: string; publish: boolean; internalNote?: string; documents?: Attachment[] },
   ctx: TransitionContext,
 ): Case {
   requireAssignedOfficer(ctx.actor, c);
   requireStatus(c, 'resolve', 'in_progress');
   const at = ctx.iso(ctx.now);
+  const answerNo = answersGiven(c) + 1;
+  const documents = (input.documents ?? []).map((d) => ({ ...d, purpose: 'result' as const, answerNo }));
   return step(
     c,
     {
@@ -315,8 +322,9 @@ export function resolveCase(
       deadlines: meet(c.deadlines, 'handle', at),
       escalationLevel: 0,
       ...(input.internalNote ? { internalNotes: input.internalNote } : {}),
+      ...(documents.length ? { attachments: [...(c.attachments ?? []), ...documents] } : {}),
     },
-    entry(ctx, 'resolved'),
+    entry(ctx, 'resolved', documents.length ? `Kèm ${documents.length} văn bản kết quả.` : undefined),
   );
 }
 

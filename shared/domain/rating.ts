@@ -9,7 +9,7 @@
  * (the signed link, the sender's contact, a hotline operator) is checked by `shared/app/rating.ts`.
  */
 import { z } from 'zod';
-import type { Case, HistoryEntry, Step } from './case.ts';
+import { answersGiven, type Case, type HistoryEntry, type Step } from './case.ts';
 import { DomainError } from './errors.ts';
 import { type TransitionContext, withFlag } from './lifecycle.ts';
 import { queueMail } from './outbox.ts';
@@ -83,15 +83,9 @@ export type RatedCase = Case & { ratings?: RatingRecord[] };
 
 export const ratingsOf = (c: Case): readonly RatingRecord[] => (c as RatedCase).ratings ?? [];
 
-/** History actions that give a case an answer. */
-export const ANSWER_ACTIONS: ReadonlySet<string> = new Set(['resolved', 'resolved_on_call']);
-
-/**
- * How many answers the case has had: numbers the answers, since two may share a timestamp
- * (times are kept to the second).
- */
-export const answersGiven = (c: Pick<Case, 'history'>): number =>
-  c.history.filter((h) => ANSWER_ACTIONS.has(h.action)).length;
+// Defined with the case, which numbers its answers for result documents too; re-exported for the
+// modules that count answers through the ratings.
+export { ANSWER_ACTIONS, answersGiven } from './case.ts';
 
 /** The rating of the answer the case carries now, if its sender gave one. */
 export function currentRating(c: Case): RatingRecord | undefined {

@@ -217,7 +217,14 @@ export const resolveInput = z.strictObject({
   answer: text('Nội dung trả lời', LIMITS.answer),
   publish: z.boolean({ error: 'publish: true hoặc false.' }),
   internalNote: text('Ghi chú nội bộ', LIMITS.reason).optional(),
+  /** Result documents: ids from `POST /v1/uploads`, checked clean; published with the answer when it is. */
+  attachments: z
+    .array(uploadId, { error: 'Văn bản kết quả: danh sách mã tệp.' })
+    .max(MAX_ATTACHMENTS, { error: `Văn bản kết quả: tối đa ${MAX_ATTACHMENTS} tệp cho mỗi lần trả lời.` })
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'Văn bản kết quả: một tệp được gửi hai lần.' })
+    .optional(),
 });
+export type ResolveInput = z.infer<typeof resolveInput>;
 export const emptyInput = z.strictObject({});
 
 /** `POST /v1/cases/{code}/reassign` — VPUB moves a forwarded case to another agency. */

@@ -36,6 +36,7 @@ import {
   reasonInput,
   reassignInput,
   resolveInput,
+  uploadId,
   uploadRequest,
   vpcpItem,
   webSubmission,
@@ -173,6 +174,14 @@ const RESOLVED_VIEW = {
   version: 5,
 };
 
+const UPLOAD_ID = '9f2c4e7a1b3d5f60718293a4b5c6d7e8';
+const RESULT_DOCUMENT = {
+  id: UPLOAD_ID,
+  fileName: 'Công văn trả lời số 125-SNNMT.pdf',
+  contentType: 'application/pdf',
+  size: 182344,
+};
+
 const PUBLIC_VIEW = {
   code: CODE,
   status: 'resolved',
@@ -182,6 +191,7 @@ const PUBLIC_VIEW = {
   receivedAt: RECEIVED,
   overdue: false,
   answer: { text: RESOLVED_VIEW.answer.text, at: RESOLVED_VIEW.answer.at },
+  resultDocuments: [{ ...RESULT_DOCUMENT, path: `/v1/cases/${CODE}/result-documents/${UPLOAD_ID}` }],
   history: [
     { action: 'received', at: RECEIVED },
     { action: 'forwarded', at: RECEIVED },
@@ -523,7 +533,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
         changeableUntil: '2026-04-04T15:30:00+07:00',
       },
     },
-    errors: [404, 409, 429],
+    // 401: the link's token is forged, expired or another case's; 403: the contact is not the sender's.
+    errors: [401, 403, 404, 409, 422, 429],
   },
   'POST /v1/hotline/calls/{code}/rating': {
     tag: TAG.hotline,
@@ -749,12 +760,22 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       {
         name: 'ResolveInput',
         schema: resolveInput,
-        example: { answer: RESOLVED_VIEW.answer.text, publish: true },
+        example: { answer: RESOLVED_VIEW.answer.text, publish: true, attachments: [UPLOAD_ID] },
       },
-      'Kết quả được gửi đến người gửi; `publish: true` thì công khai trên trang tra cứu và Open311 (`status_notes`).',
+      'Kết quả được gửi đến người gửi; `publish: true` thì công khai trên trang tra cứu và Open311 (`status_notes`). ' +
+        '`attachments`: văn bản kết quả (tối đa 5 tệp, tải lên qua `POST /v1/uploads` và đã kiểm tra an toàn), ' +
+        'được công khai cùng kết quả khi kết quả được công khai.',
       TAG.agency,
     ),
-    response: { status: 200, description: 'Phản ánh, kiến nghị đã có kết quả, kèm ETag.', example: RESOLVED_VIEW },
+    response: {
+      status: 200,
+      description: 'Phản ánh, kiến nghị đã có kết quả, kèm ETag.',
+      example: {
+        ...RESOLVED_VIEW,
+        attachments: [{ ...RESULT_DOCUMENT, status: 'clean', purpose: 'result', answerNo: 1 }],
+      },
+    },
+    errors: [404, 409, 412, 422],
   },
   'POST /v1/cases/{code}/reassign': caseAction(
     'Chuyển sang cơ quan khác',
@@ -884,9 +905,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       status: 201,
       description: 'Chỗ tải lên, có hạn dùng.',
       example: {
-        uploadId: 'u7k2m9q4x1c8',
+        uploadId: UPLOAD_ID,
         url: 'https://tep.pakn.quangngai.example/',
-        fields: { key: 'quarantine/u7k2m9q4x1c8', 'Content-Type': 'application/pdf' },
+        fields: { key: `quarantine/${UPLOAD_ID}`, 'Content-Type': 'application/pdf' },
         expiresAt: '2026-02-13T09:15:00+07:00',
       },
     },
@@ -895,12 +916,21 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /v1/uploads/{uploadId}': {
     tag: TAG.public,
     summary: 'Kết quả kiểm tra một tệp đã tải lên',
-    params: { uploadId: { description: 'Mã tệp tải lên.', schema: z.string(), example: 'u7k2m9q4x1c8' } },
+    description:
+      'Trình duyệt hỏi lại sau khi gửi tệp đến kho lưu trữ, đến khi có kết quả: tệp được kiểm tra theo nội dung ' +
+      'thực (không theo tên hay loại khai báo), ảnh được xóa thông tin vị trí. Chỉ tệp `clean` mới gửi kèm được.',
+    params: {
+      uploadId: {
+        description: 'Mã tệp do `POST /v1/uploads` cấp (32 ký tự hex).',
+        schema: uploadId,
+        example: UPLOAD_ID,
+      },
+    },
     response: {
       status: 200,
       description: '`pending` (đang kiểm tra), `clean` (dùng được), `rejected` (kèm lý do) hoặc `attached`.',
       example: {
-        uploadId: 'u7k2m9q4x1c8',
+        uploadId: UPLOAD_ID,
         status: 'clean',
         fileName: 'giay-hen-tra-ket-qua.pdf',
         contentType: 'application/pdf',
@@ -927,6 +957,28 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
         size: 245760,
         url: 'https://tep.pakn.quangngai.example/attached/u7k2m9q4x1c8?X-Amz-Expires=300',
         expiresAt: '2026-03-02T10:05:00+07:00',
+      },
+    },
+    errors: [404],
+  },
+  'GET /v1/cases/{code}/result-documents/{id}': {
+    tag: TAG.public,
+    summary: 'Đường dẫn tải văn bản kết quả đã công khai',
+    description:
+      'Chỉ văn bản kết quả của kết quả trả lời đã công khai (danh sách và `path` trong `resultDocuments` của bản ' +
+      'công khai); không bao giờ là tệp người gửi đính kèm. Kết quả chưa công khai, tệp khác hoặc mã không có: 404. ' +
+      'Đường dẫn có hiệu lực 5 phút.',
+    params: {
+      code: CODE_PARAM,
+      id: { description: 'Mã văn bản kết quả.', schema: z.string(), example: UPLOAD_ID },
+    },
+    response: {
+      status: 200,
+      description: 'Đường dẫn tải về.',
+      example: {
+        ...RESULT_DOCUMENT,
+        url: `https://tep.pakn.quangngai.example/attached/${UPLOAD_ID}?X-Amz-Expires=300`,
+        expiresAt: '2026-03-05T15:35:00+07:00',
       },
     },
     errors: [404],

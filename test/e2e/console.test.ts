@@ -1,7 +1,7 @@
 /**
  * The staff console in a real browser (Debian's Chromium via playwright-core) against the
  * in-process local stack: an officer signs in, finds the case in the queue (sorted by due date,
- * overdue highlighted), accepts and resolves it; a coordinator classifies a triaged case from its
+ * overdue highlighted), accepts and resolves it with a result document; a coordinator classifies a triaged case from its
  * suggestion. The page runs under the local server's CSP (no inline script or style) and axe-core
  * finds no serious or critical violation.
  */
@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleWebCase, startTestStack, type TestStack } from '../support/stack.ts';
+import { pdf } from '../unit/attachments/fixtures.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
@@ -117,6 +118,13 @@ describe('agency console', () => {
     const answer = 'Sở đã kiểm tra; giấy chứng nhận được trả tại bộ phận một cửa ngày 20/3.';
     await field(page, 'Nội dung trả lời').fill(answer);
     await page.getByLabel('Ghi chú nội bộ').fill('Đã nhắc phòng chuyên môn về thời hạn.');
+    // A result document, uploaded and checked before the answer goes out.
+    await page.getByLabel('Văn bản kết quả', { exact: true }).setInputFiles({
+      name: 'Công văn trả lời.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdf(),
+    });
+    await until(() => page.locator('#resolve-files-list').textContent()).toContain('sẵn sàng gửi kèm');
     await page.getByRole('button', { name: 'Gửi kết quả' }).click();
     await until(() => page.locator('#d-status').textContent()).toBe('Đã có kết quả');
     expect(await page.locator('#d-answer-text').textContent()).toBe(answer);
@@ -125,7 +133,11 @@ describe('agency console', () => {
     await until(() => page.locator(`#queue-table-wrap tr[data-code="${code}"]`).count()).toBe(0);
 
     const pub = await stack.api('GET', `/v1/cases/${code}`);
-    expect(pub.json).toMatchObject({ status: 'resolved', answer: { text: answer } });
+    expect(pub.json).toMatchObject({
+      status: 'resolved',
+      answer: { text: answer },
+      resultDocuments: [{ fileName: 'Công văn trả lời.pdf', path: expect.stringMatching(/\/result-documents\//) }],
+    });
     const full = await stack.api('GET', `/v1/cases/${code}`, { token: await stack.token('coordinator') });
     expect(full.json.history.find((h: { action: string }) => h.action === 'accepted').actor).toBe(
       'local-officer-SO-NNMT',

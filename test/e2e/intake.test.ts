@@ -1,8 +1,9 @@
 /**
  * The intake pages in a real browser (Debian's Chromium driven by playwright-core) against the
  * in-process local stack: a citizen files a PAKN by keyboard and tracks it, mistakes are shown
- * beside their fields and store nothing, text is shown as text, an operator logs calls with the
- * keyboard only, and axe-core finds no serious or critical violation on any page.
+ * beside their fields and store nothing, text is shown as text, an operator logs calls (and the
+ * rating of a caller answered on the line) with the keyboard only, and axe-core finds no serious
+ * or critical violation on any page.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -411,7 +412,7 @@ describe('citizen form and tracking page', () => {
 });
 
 describe('operator page', () => {
-  it('signs in locally and logs calls with the keyboard only; Ctrl+Enter saves and clears for the next call', async () => {
+  it('signs in locally and logs calls with the keyboard only; Ctrl+Enter saves, takes an answered caller’s rating, and clears for the next call', async () => {
     const { page, problems } = await open('/tong-dai.html');
     const bodies: any[] = [];
     page.on('request', (r) => {
@@ -490,6 +491,26 @@ describe('operator page', () => {
     await count(page.locator('#logged li')).toBe(2);
     expect(await field(page, 'Đã trả lời ngay trong cuộc gọi').isChecked()).toBe(false);
     await hidden(page.locator('#answer-field'));
+
+    // Answered on the line: the caller's rating, by keyboard (2 = Hài lòng), then on to the next call.
+    await focused(field(page, 'Rất hài lòng'));
+    expect(await page.locator('#rating-code').textContent()).toBe(second);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('2');
+    await focused(field(page, 'Hài lòng'));
+    expect(await field(page, 'Hài lòng').isChecked()).toBe(true);
+    await tabTo(page, 'Ý kiến của người gọi');
+    await page.keyboard.type('Hướng dẫn rõ ràng.');
+    await page.keyboard.press('Control+Enter');
+    await text(page.locator('#saved')).toContain(`Đã ghi đánh giá của người gọi (mã ${second}): Hài lòng.`);
+    await hidden(page.locator('#rating'));
+    await focused(field(page, 'Họ và tên'));
+    expect(await page.locator(`#logged li[data-code="${second}"]`).textContent()).toContain(
+      'người gọi đánh giá: Hài lòng',
+    );
+    expect((await stack.store.get(second)) as any).toMatchObject({
+      ratings: [{ level: 'hai_long', source: 'hotline', comment: 'Hướng dẫn rõ ràng.', unresolved: false }],
+    });
 
     // A mistake is shown beside its field, with the keyboard still in charge.
     await page.keyboard.type('Người gọi thiếu số');

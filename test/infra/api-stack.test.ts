@@ -256,16 +256,21 @@ describe('functions', () => {
     );
     const env = envOf(built, fn);
     const expected = [
+      ...(sendsMail(fn) ? [SECRET_ENV.ratingLink] : []),
       ...(servesHmacRoute(fn, ROUTES) ? [SECRET_ENV.vpcpHmac] : []),
       ...(callsVpcp(fn) ? [SECRET_ENV.vpcpCredentials] : []),
-    ];
-    expect(Object.keys(env).filter((k) => k.endsWith('_SECRET_ARN'))).toEqual(expected);
-    expect(secretStatements).toHaveLength(expected.length);
-    for (const [i, name] of expected.entries()) {
-      expect(secretStatements[i]?.Action).toBe('secretsmanager:GetSecretValue');
-      // The same reference as the environment: exactly the secret named there.
-      expect(secretStatements[i]?.Resource).toEqual(env[name]);
-    }
+    ].sort();
+    expect(
+      Object.keys(env)
+        .filter((k) => k.endsWith('_SECRET_ARN'))
+        .sort(),
+    ).toEqual(expected);
+    // One statement per secret (or one merged statement): GetSecretValue on exactly the ARNs in the environment.
+    expect(secretStatements.flatMap((s) => asList(s.Action))).toEqual(
+      secretStatements.map(() => 'secretsmanager:GetSecretValue'),
+    );
+    const resources = secretStatements.flatMap((s) => asList(s.Resource as unknown[])).map((r) => JSON.stringify(r));
+    expect(resources.sort()).toEqual(expected.map((name) => JSON.stringify(env[name])).sort());
     // Never a value: only ARN references from the data stack reach the template.
     for (const [k, v] of Object.entries(env)) {
       if (/SECRET|API_KEY/.test(k)) expect(JSON.stringify(v), k).toContain('Fn::GetStackOutput');
@@ -275,6 +280,10 @@ describe('functions', () => {
   it('gives the VPCP HMAC key to the push endpoint and the VPCP credentials to the sync job', () => {
     expect(envOf(built, 'vpcp-push')).toHaveProperty(SECRET_ENV.vpcpHmac);
     expect(envOf(built, 'vpcp-sync')).toHaveProperty(SECRET_ENV.vpcpCredentials);
+  });
+
+  it.each(fns)('%s has the rating-link key if its code signs or checks rating links', (fn) => {
+    if (nameReaches(fn, /\.ratingLinkSecret\b/)) expect(envOf(built, fn)).toHaveProperty(SECRET_ENV.ratingLink);
   });
 });
 
@@ -298,6 +307,11 @@ describe('VPCP connection', () => {
     for (const job of JOBS.filter((j) => !callsVpcp(j.fn))) {
       expect(schedule(built, job.fn)?.State, job.fn).toBe('ENABLED');
     }
+  });
+
+  it.each(fns)('%s knows the national address only if it exchanges items with VPCP', (fn) => {
+    const vpcpEnd = callsVpcp(fn) || servesHmacRoute(fn, ROUTES);
+    expect(envOf(configured, fn).VPCP_BASE_URL).toBe(vpcpEnd ? CONFIGURED_CONTEXT.vpcpBaseUrl : undefined);
   });
 });
 
@@ -323,8 +337,8 @@ function dynamoActionsUsed(): string[] {
 
 /** Whether the code a handler calls can send mail, call VPCP, or read the VPCP HMAC key. */
 const reachesMailer = (fn: string): boolean => nameReaches(fn, /\.mailer\.send\(/);
-// Importing the VPCP HTTP adapter, or reading its address or key from config (the schema alone is not).
-const reachesVpcp = (fn: string): boolean => handlerModuleReaches(fn, /\.VPCP_(API_KEY|BASE_URL)\b/);
+// Reading the VPCP key from config (the HTTP adapter does; the schema declaring it does not count).
+const reachesVpcp = (fn: string): boolean => handlerModuleReaches(fn, /\.VPCP_API_KEY\b/);
 const readsHmacKey = (fn: string): boolean => handlerModuleReaches(fn, /\.VPCP_HMAC_SECRET\b/);
 
 describe('IAM', () => {

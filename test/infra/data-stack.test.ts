@@ -12,6 +12,7 @@ import {
   QUARANTINE_PREFIX,
   secretNames,
   TRANSIENT_PREFIX_DAYS,
+  VPCP_CREDENTIALS_KEY,
 } from '../../infra/aws/stacks/data-stack.ts';
 import { PK, SK, tableDefinition } from '../../shared/adapters/table.ts';
 import { build, CDK_CONTEXT } from './fixture.ts';
@@ -207,13 +208,13 @@ describe('secrets', () => {
   const t = built.dataTemplate;
   const secrets = () => Object.values(t.findResources('AWS::SecretsManager::Secret'));
 
-  it('holds the VPCP HMAC key and credentials under the documented names, generated, never in the template', () => {
+  it('holds the VPCP HMAC key, the VPCP credentials and the rating-link key, generated, never in the template', () => {
     const names = secretNames('dev');
     expect(
       secrets()
         .map((s) => s.Properties.Name)
         .sort(),
-    ).toEqual([names.vpcpCredentials, names.vpcpHmac].sort());
+    ).toEqual(Object.values(names).sort());
     for (const s of secrets()) {
       expect(s.Properties.SecretString, s.Properties.Name).toBeUndefined();
       expect(s.Properties.GenerateSecretString, s.Properties.Name).toBeDefined();
@@ -222,8 +223,12 @@ describe('secrets', () => {
     }
   });
 
-  it('gives the credentials the JSON shape the code reads ({"apiKey": ...})', () => {
+  it('gives the credentials the JSON shape the code loads (each key becomes a setting)', () => {
     const creds = secrets().find((s) => s.Properties.Name === secretNames('dev').vpcpCredentials);
-    expect(creds?.Properties.GenerateSecretString.GenerateStringKey).toBe('apiKey');
+    expect(creds?.Properties.GenerateSecretString.GenerateStringKey).toBe(VPCP_CREDENTIALS_KEY);
+    expect(VPCP_CREDENTIALS_KEY).toBe('VPCP_API_KEY');
+    const rating = secrets().find((s) => s.Properties.Name === secretNames('dev').ratingLink);
+    // shared/config.ts wants at least 32 characters.
+    expect(rating?.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
   });
 });

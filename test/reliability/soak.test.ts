@@ -58,18 +58,23 @@ describe(`soak: ${SECONDS} s at ${RATE} hotline calls/s`, () => {
     let n = 0;
     const samples: Array<{ at: number; ms: number }> = [];
     const started = Date.now();
-    const instance = autocannon({
-      url: `${url}/v1/hotline/calls`,
-      connections: 8,
-      overallRate: RATE,
-      duration: SECONDS,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
-      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: callBody(n++, calledAt) }) }],
+    // The callback form returns the instance, whose per-response events give each latency with its time.
+    const result = await new Promise<autocannon.Result>((ok, fail) => {
+      const instance = autocannon(
+        {
+          url: `${url}/v1/hotline/calls`,
+          connections: 8,
+          overallRate: RATE,
+          duration: SECONDS,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+          requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: callBody(n++, calledAt) }) }],
+        },
+        (err, r) => (err ? fail(err) : ok(r)),
+      );
+      instance.on('response', (_client, _status, _bytes, responseTime) => {
+        samples.push({ at: Date.now() - started, ms: responseTime });
+      });
     });
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
-      samples.push({ at: Date.now() - started, ms: responseTime });
-    });
-    const result = await instance;
 
     const first = samples.filter((s) => s.at < WINDOW_S * 1000).map((s) => s.ms);
     const last = samples.filter((s) => s.at >= (SECONDS - WINDOW_S) * 1000).map((s) => s.ms);

@@ -37,7 +37,7 @@ export async function startStackProcess(env: Record<string, string>, timeoutMs =
   child.stderr?.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  for (let i = 0; Date.now() - t0 < timeoutMs && child.exitCode === null; i++) {
+  while (Date.now() - t0 < timeoutMs && child.exitCode === null) {
     try {
       if ((await fetch(`${url}/v1/categories`)).ok) {
         return {

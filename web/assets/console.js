@@ -6,6 +6,7 @@
  * overwritten. Local sign-in mints a token with `POST /dev/token`; it lives in sessionStorage.
  * Data is shown with `textContent` only; no HTML is built from data.
  */
+import { attachmentPicker } from './citizen-attachments.js';
 import {
   ACTION_LABELS,
   api,
@@ -20,7 +21,10 @@ import {
 
 const SESSION_KEY = 'pakn.console.session';
 
-/** Steps staff see besides the public ones. */
+/**
+ * Steps staff see besides the public ones. Every action the server writes must have a label here
+ * or in ACTION_LABELS (test/unit/web/labels.test.ts).
+ */
 const HISTORY_LABELS = {
   ...ACTION_LABELS,
   out_of_scope_flagged: 'Đánh dấu ngoài phạm vi xử lý phản ánh, kiến nghị',
@@ -30,10 +34,14 @@ const HISTORY_LABELS = {
   reassigned: 'Văn phòng UBND tỉnh chuyển cơ quan khác',
   transferred: 'Chuyển cơ quan kế nhiệm do sắp xếp tổ chức',
   chased: 'Văn phòng UBND tỉnh đôn đốc',
+  escalated: 'Nhắc hạn, đôn đốc theo mức (sắp đến hạn hoặc quá hạn)',
   escalation_sent: 'Gửi thư nhắc hạn, đôn đốc',
   escalation_failed: 'Gửi thư nhắc hạn không thành công',
+  escalation_cancelled: 'Hủy thư nhắc hạn chưa gửi (bước xử lý hoặc thời hạn đã thay đổi)',
   mail_sent: 'Đã gửi thư cho người gửi',
   mail_failed: 'Gửi thư cho người gửi không thành công',
+  attachments_received: 'Nhận tệp đính kèm từ Hệ thống PAKN quốc gia',
+  attachments_deleted: 'Xóa tệp đính kèm theo thời hạn lưu trữ',
   vpcp_result_pushed: 'Đã gửi kết quả về Hệ thống PAKN quốc gia',
   vpcp_push_failed: 'Gửi kết quả về Hệ thống PAKN quốc gia chưa thành công',
 };
@@ -80,6 +88,12 @@ const SUCCESS = {
 
 const $ = (id) => document.getElementById(id);
 const ref = { categories: [], agencies: [] };
+/** Result documents for the answer: uploaded and checked as the citizen form does, sent by upload id. */
+const resultFiles = attachmentPicker({
+  input: $('resolve-files'),
+  list: $('resolve-files-list'),
+  live: $('resolve-files-live'),
+});
 /** The case on screen (full view), or undefined. */
 let current;
 let busy = false;
@@ -471,6 +485,7 @@ function showForms(c) {
     form.hidden = !visible.includes(form.id);
     form.reset();
   }
+  resultFiles.reset();
   $('no-action').hidden = visible.length > 0;
   if (visible.includes('f-classify')) {
     $('classify-kind').value = c.kind ?? 'phan_anh';
@@ -562,6 +577,19 @@ async function submitAction(form) {
   button.disabled = true;
   $('action-status').textContent = 'Đang gửi…';
   try {
+    if (action === 'resolve') {
+      // Files still uploading are waited for; a refused one stops the answer, so none goes out unnoticed.
+      const files = await resultFiles.settle();
+      if (files.problems.length) {
+        $('action-status').textContent = '';
+        showError(
+          'Chưa gửi được: có văn bản kết quả không được nhận. Bỏ tệp đó rồi gửi lại.',
+          files.problems.map((message) => ({ message })),
+        );
+        return;
+      }
+      if (files.ids.length) body.attachments = files.ids;
+    }
     const r = await call(`/v1/cases/${encodeURIComponent(current.code)}/${action}`, {
       method: 'POST',
       body,

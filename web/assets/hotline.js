@@ -1,7 +1,10 @@
 /**
  * The operator page: `POST /v1/hotline/calls`, keyboard-first. Ctrl+Enter saves from any field;
- * after a save the code is announced and the form is ready for the next call. Local sign-in mints
- * an operator token with `POST /dev/token`; it lives in sessionStorage (gone when the tab closes).
+ * after a save the code is announced and the form is ready for the next call. A call answered on
+ * the line goes on to the caller's rating (`POST /v1/hotline/calls/{code}/rating`): focus lands on
+ * the four levels, 1–4 or the arrows pick one, Ctrl+Enter saves, Esc skips to the next call.
+ * Local sign-in mints an operator token with `POST /dev/token`; it lives in sessionStorage (gone
+ * when the tab closes).
  */
 import {
   api,
@@ -203,10 +206,12 @@ function saved(result, body) {
   $('logged').prepend(
     h(
       'li',
-      {},
+      { 'data-code': result.code },
       h('a', { href: `tra-cuu.html?ma=${encodeURIComponent(result.code)}` }, result.code),
       ` — ${body.caller.name}, cuộc gọi lúc ${formatDateTime(body.calledAt)}`,
       body.resolvedOnCall ? ' (đã trả lời ngay)' : '',
+      h('span', { className: 'logged__rating' }),
+      body.resolvedOnCall ? [' ', rateButton(result.code)] : '',
     ),
   );
   form.reset();
@@ -214,7 +219,12 @@ function saved(result, body) {
   $('answer-field').hidden = true;
   $('calledAt').value = vnLocalInput(new Date());
   idempotencyKey = newKey();
-  $('caller-name').focus();
+  // Answered on the line: the caller is still there to say how satisfied they are.
+  if (body.resolvedOnCall) openRating(result.code);
+  else {
+    hideRating();
+    $('caller-name').focus();
+  }
 }
 
 form.addEventListener('submit', (e) => {
@@ -228,5 +238,158 @@ form.addEventListener('keydown', (e) => {
     save();
   }
 });
+
+// --- the caller's rating --------------------------------------------------------------------------
+
+const RATING_LABELS = {
+  rat_hai_long: 'Rất hài lòng',
+  hai_long: 'Hài lòng',
+  binh_thuong: 'Bình thường',
+  chua_hai_long: 'Chưa hài lòng',
+};
+const MAX_COMMENT = 2000;
+
+const ratingForm = $('rating-form');
+const ratingErrors = new FieldErrors($('rating-errors'), {
+  rating: { id: 'rating-level', label: 'Mức độ hài lòng' },
+  unresolved: { id: 'rating-unresolved', label: 'Chưa được giải quyết' },
+  comment: { id: 'rating-comment', label: 'Ý kiến của người gọi' },
+});
+const recountComment = characterCount(
+  $('rating-comment'),
+  $('rating-comment-count'),
+  $('rating-comment-live'),
+  MAX_COMMENT,
+);
+/** The code whose caller is being asked; undefined when the panel is closed. */
+let ratingCode;
+let ratingSending = false;
+
+/** "Ghi đánh giá" on a logged call answered on the line, to come back to a skipped rating. */
+function rateButton(code) {
+  const button = h(
+    'button',
+    { type: 'button', className: 'button button--secondary button--small' },
+    'Ghi đánh giá',
+    h('span', { className: 'visually-hidden' }, ` của người gọi cho mã ${code}`),
+  );
+  button.addEventListener('click', () => openRating(code));
+  return button;
+}
+
+/** "Chưa được giải quyết" only goes with "Chưa hài lòng". */
+function syncUnresolved() {
+  const box = $('rating-unresolved');
+  box.disabled = !$('rating-chua_hai_long').checked;
+  if (box.disabled) box.checked = false;
+}
+
+function openRating(code) {
+  ratingCode = code;
+  ratingForm.reset();
+  syncUnresolved();
+  recountComment();
+  ratingErrors.clear();
+  $('rating-status').textContent = '';
+  $('rating-code').textContent = code;
+  $('rating').hidden = false;
+  $('rating-rat_hai_long').focus();
+}
+
+function hideRating() {
+  ratingCode = undefined;
+  $('rating').hidden = true;
+}
+
+/** Skipped or saved: on to the next call. */
+function closeRating() {
+  hideRating();
+  $('caller-name').focus();
+}
+
+const OUTCOME_MESSAGES = {
+  recorded: (r) => `Đã ghi đánh giá của người gọi (mã ${r.code}): ${RATING_LABELS[r.rating] ?? r.rating}.`,
+  reopened: (r) =>
+    `Đã ghi đánh giá của người gọi (mã ${r.code}): ${RATING_LABELS[r.rating] ?? r.rating}. Phản ánh, kiến nghị được chuyển lại để xem xét, xử lý lại.`,
+  escalated: (r) =>
+    `Đã ghi đánh giá của người gọi (mã ${r.code}): ${RATING_LABELS[r.rating] ?? r.rating}. Phản ánh, kiến nghị được chuyển Văn phòng UBND tỉnh xem xét.`,
+};
+
+async function saveRating() {
+  if (ratingSending || !ratingCode) return;
+  const level = ratingForm.elements.rating.value;
+  const comment = clean($('rating-comment').value);
+  const problems = [];
+  if (!level) problems.push({ field: 'rating', message: 'Chọn mức độ hài lòng người gọi nêu (phím 1–4).' });
+  if (comment.length > MAX_COMMENT)
+    problems.push({ field: 'comment', message: `Tối đa ${MAX_COMMENT.toLocaleString('vi-VN')} ký tự.` });
+  if (problems.length) return ratingErrors.show(problems, 'Đánh giá còn thiếu hoặc chưa hợp lệ.');
+  ratingErrors.clear();
+  const body = {
+    rating: level,
+    ...(comment ? { comment } : {}),
+    ...($('rating-unresolved').checked ? { unresolved: true } : {}),
+  };
+  ratingSending = true;
+  $('rating-submit').disabled = true;
+  $('rating-status').textContent = 'Đang lưu đánh giá…';
+  try {
+    const r = await api(`/v1/hotline/calls/${encodeURIComponent(ratingCode)}/rating`, {
+      method: 'POST',
+      body,
+      token: sessionStorage.getItem(TOKEN_KEY),
+    });
+    $('rating-status').textContent = '';
+    if (r.status === 200 && r.json) return rated(r.json);
+    if (r.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showSession();
+      $('sign-in-status').textContent =
+        'Phiên đăng nhập đã hết hạn. Đăng nhập lại để ghi đánh giá; mức đánh giá đã chọn vẫn được giữ.';
+      $('operator-name').focus();
+      return;
+    }
+    if (r.status === 422 && apiFieldErrors(r).length)
+      return ratingErrors.show(apiFieldErrors(r), 'Chưa lưu được: đánh giá chưa hợp lệ.');
+    ratingErrors.showMessage(failureMessage(r));
+  } finally {
+    ratingSending = false;
+    $('rating-submit').disabled = false;
+  }
+}
+
+function rated(result) {
+  $('saved').replaceChildren(h('p', {}, (OUTCOME_MESSAGES[result.outcome] ?? OUTCOME_MESSAGES.recorded)(result)));
+  const mark = $('logged').querySelector(`li[data-code="${result.code}"] .logged__rating`);
+  if (mark) mark.textContent = `; người gọi đánh giá: ${RATING_LABELS[result.rating] ?? result.rating}`;
+  closeRating();
+}
+
+for (const radio of ratingForm.querySelectorAll('input[name="rating"]'))
+  radio.addEventListener('change', syncUnresolved);
+
+ratingForm.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    saveRating();
+  } else if (e.key === 'Escape') {
+    e.preventDefault();
+    closeRating();
+  } else if (/^[1-4]$/.test(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey && e.target !== $('rating-comment')) {
+    // Digits pick a level anywhere in the form but the comment, where they are text.
+    e.preventDefault();
+    const level = ratingForm.querySelector(`input[name="rating"][data-key="${e.key}"]`);
+    level.checked = true;
+    level.focus();
+    syncUnresolved();
+  }
+});
+
+ratingForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  saveRating();
+});
+
+$('rating-skip').addEventListener('click', () => closeRating());
 
 if (showSession()) $('calledAt').value = vnLocalInput(new Date());

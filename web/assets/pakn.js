@@ -16,7 +16,10 @@ export const STATUS_LABELS = {
 
 export const KIND_LABELS = { phan_anh: 'Phản ánh', kien_nghi: 'Kiến nghị' };
 
-/** Public history steps (only action and time reach the public view). */
+/**
+ * Public history steps (only action and time reach the public view). Every action the server
+ * writes as public must be here (test/unit/web/labels.test.ts).
+ */
 export const ACTION_LABELS = {
   received: 'Tiếp nhận phản ánh, kiến nghị',
   resolved_on_call: 'Trả lời ngay qua tổng đài',
@@ -28,6 +31,12 @@ export const ACTION_LABELS = {
   extension_approved: 'Gia hạn thời gian xử lý',
   extension_denied: 'Không chấp thuận gia hạn',
   resolved: 'Có kết quả xử lý',
+  reassigned: 'Chuyển cơ quan khác có thẩm quyền xử lý',
+  transferred: 'Chuyển cơ quan tiếp nhận nhiệm vụ do sắp xếp tổ chức bộ máy',
+  rated: 'Người gửi đánh giá kết quả xử lý',
+  rating_changed: 'Người gửi thay đổi đánh giá',
+  reopened: 'Chuyển lại để xem xét, xử lý lại theo đánh giá của người gửi',
+  repeat_escalated: 'Chuyển Văn phòng UBND tỉnh xem xét theo đánh giá của người gửi',
 };
 
 /** Which deadline `dueAt` is, by status (the step now running). */

@@ -26,15 +26,6 @@ const RATING_LABELS = {
   chua_hai_long: 'Chưa hài lòng',
 };
 
-/** Public steps of rating and reopening, besides the shared ones. */
-const STEP_LABELS = {
-  ...ACTION_LABELS,
-  rated: 'Người gửi đánh giá kết quả xử lý',
-  rating_changed: 'Người gửi thay đổi đánh giá',
-  reopened: 'Chuyển lại để xem xét, xử lý lại theo đánh giá của người gửi',
-  repeat_escalated: 'Chuyển Văn phòng UBND tỉnh xem xét theo đánh giá của người gửi',
-};
-
 const MAX_COMMENT = 2000;
 
 const CODE = /^[A-Z]{2,5}-\d{2}-[2-9A-HJKMNP-TV-Z]{6}$/;
@@ -117,6 +108,29 @@ async function lookup(raw, { focus }) {
   input.focus();
 }
 
+/**
+ * A published result document: its link lasts five minutes, so it is asked for on the click, not
+ * when the page loads, and the browser downloads the file (the page stays).
+ */
+function documentButton(d) {
+  const button = h(
+    'button',
+    { type: 'button', className: 'button button--secondary button--small' },
+    'Tải về ',
+    d.fileName,
+  );
+  button.addEventListener('click', async () => {
+    const status = $('answer-documents-status');
+    status.textContent = `Đang chuẩn bị tải ${d.fileName}…`;
+    const r = await api(d.path);
+    if (r.status === 200 && r.json?.url) {
+      status.textContent = `Đang tải ${d.fileName}.`;
+      window.location.assign(r.json.url);
+    } else status.textContent = `Chưa tải được văn bản. ${failureMessage(r)}`;
+  });
+  return button;
+}
+
 async function render(c) {
   $('result-code').textContent = c.code;
   $('result-status').textContent = STATUS_LABELS[c.status] ?? c.status;
@@ -139,6 +153,10 @@ async function render(c) {
     $('answer-date').textContent = answer.at ? `Ngày trả lời: ${formatDate(answer.at)}` : '';
     $('answer-text').textContent = answer.text;
   }
+  const documents = answer?.text && Array.isArray(c.resultDocuments) ? c.resultDocuments : [];
+  $('answer-documents').hidden = documents.length === 0;
+  $('answer-documents-status').textContent = '';
+  $('answer-documents-list').replaceChildren(...documents.map((d) => h('li', {}, documentButton(d))));
 
   const steps = Array.isArray(c.history) ? c.history : [];
   $('timeline').replaceChildren(
@@ -148,7 +166,7 @@ async function render(c) {
         {},
         h('time', { datetime: s.at }, formatDateTime(s.at)),
         ' ',
-        h('span', {}, STEP_LABELS[s.action] ?? 'Cập nhật xử lý'),
+        h('span', {}, ACTION_LABELS[s.action] ?? 'Cập nhật xử lý'),
       ),
     ),
   );

@@ -69,7 +69,7 @@ export interface ApiStackProps extends StackProps {
   /** Index names of `table`, granted one by one rather than `index/*`. */
   indexNames: readonly string[];
   /** Secrets from the data stack; each is readable only by the functions that use it. */
-  secrets: { vpcpHmac: ISecret; vpcpCredentials: ISecret };
+  secrets: { vpcpHmac: ISecret; vpcpCredentials: ISecret; ratingLink: ISecret };
   /** The attachment bucket and its key; functions get the prefixes `fileAccess` names. */
   files: { bucket: IBucket; key: IKey };
   /** See {@link PaknFunctionProps.projectRoot}. */
@@ -115,12 +115,14 @@ export const servesHmacRoute = (fn: string, routes: readonly RouteSpec[]): boole
   routes.some((r) => r.fn === fn && r.access === 'hmac');
 
 /**
- * Environment variables naming the secrets (their ARNs); the code fetches the values from Secrets
- * Manager at cold start. Never the values themselves.
+ * Environment variables naming the secrets (their ARNs), never the values: shared/adapters/secrets.ts
+ * loads each `<NAME>_SECRET_ARN` at cold start into `<NAME>_SECRET`, or, for a JSON object, into
+ * one setting per key.
  */
 export const SECRET_ENV = {
   vpcpHmac: 'VPCP_HMAC_SECRET_ARN',
   vpcpCredentials: 'VPCP_CREDENTIALS_SECRET_ARN',
+  ratingLink: 'RATING_LINK_SECRET_ARN',
 } as const;
 
 /** Why a route without a gateway authorizer is fine, per access kind (cdk-nag APIG4). */
@@ -303,11 +305,17 @@ export class ApiStack extends Stack {
       f.bindTable(props.table, props.tableKey, props.indexNames, tableAccessFor(fn, routes, asyncFns));
       const files = fileAccess[fn];
       if (files) f.bindFiles(props.files.bucket, props.files.key, files);
-      if (sendsMail(fn)) f.allowMail(mailIdentityArn, mailConfigurationSetArn);
+      if (sendsMail(fn)) {
+        f.allowMail(mailIdentityArn, mailConfigurationSetArn);
+        // Mail may carry a rating link, signed with this key; the rating endpoints verify it.
+        f.bindSecret(SECRET_ENV.ratingLink, props.secrets.ratingLink);
+      }
       if (servesHmacRoute(fn, routes)) f.bindSecret(SECRET_ENV.vpcpHmac, props.secrets.vpcpHmac);
-      if (callsVpcp(fn)) {
-        f.bindSecret(SECRET_ENV.vpcpCredentials, props.secrets.vpcpCredentials);
-        if (settings.vpcpBaseUrl) f.addEnvironment('VPCP_BASE_URL', settings.vpcpBaseUrl);
+      if (callsVpcp(fn)) f.bindSecret(SECRET_ENV.vpcpCredentials, props.secrets.vpcpCredentials);
+      // Both ends of the VPCP exchange register national items, whose attachments are fetched only
+      // from the national system's own origin.
+      if (settings.vpcpBaseUrl && (callsVpcp(fn) || servesHmacRoute(fn, routes))) {
+        f.addEnvironment('VPCP_BASE_URL', settings.vpcpBaseUrl);
       }
       functions.set(fn, f);
     }

@@ -87,10 +87,14 @@ export const TRANSIENT_PREFIX_DAYS: Readonly<Record<string, number>> = { [QUARAN
  */
 export const NONCURRENT_VERSION_DAYS = 30;
 
+/** The key of the VPCP credentials secret the code reads (its JSON keys become settings). */
+export const VPCP_CREDENTIALS_KEY = 'VPCP_API_KEY';
+
 /** Secret names an operator types in `aws secretsmanager put-secret-value` (see README). */
 export const secretNames = (stage: string) => ({
   vpcpHmac: `pakn/${stage}/vpcp-hmac`,
   vpcpCredentials: `pakn/${stage}/vpcp-credentials`,
+  ratingLink: `pakn/${stage}/rating-link`,
 });
 
 export interface DataStackProps extends StackProps {
@@ -107,10 +111,15 @@ export class DataStack extends Stack {
   readonly mailConfigurationSet: ConfigurationSet;
   /** SES bounce and complaint events. */
   readonly mailEvents: Topic;
-  /** The shared key the national system signs its pushes with (a plain string). */
+  /** The shared key the national system signs its pushes with (a plain string: `VPCP_HMAC_SECRET`). */
   readonly vpcpHmacSecret: Secret;
-  /** What the province presents to the national system: JSON `{"apiKey": "..."}`. */
+  /**
+   * What the province presents to the national system: a JSON object whose keys become settings
+   * (`{"VPCP_API_KEY": "...", "VPCP_CLIENT_ID": "..."}`, see shared/adapters/secrets.ts).
+   */
   readonly vpcpCredentials: Secret;
+  /** The key that signs the rating links in mail (a plain string: `RATING_LINK_SECRET`). */
+  readonly ratingLinkSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -175,16 +184,30 @@ export class DataStack extends Stack {
     });
     this.vpcpCredentials = new Secret(this, 'VpcpCredentials', {
       secretName: names.vpcpCredentials,
-      description: 'PAKN: credentials for calling the national PAKN system (VPCP), JSON {"apiKey": "..."}',
+      description: 'PAKN: credentials for calling the national PAKN system (VPCP), JSON {"VPCP_API_KEY": "..."}',
       // A placeholder key in the right shape until the operator stores the one VPCP issued.
       generateSecretString: {
         secretStringTemplate: JSON.stringify({}),
-        generateStringKey: 'apiKey',
+        generateStringKey: VPCP_CREDENTIALS_KEY,
         passwordLength: 48,
         excludePunctuation: true,
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.ratingLinkSecret = new Secret(this, 'RatingLinkSecret', {
+      secretName: names.ratingLink,
+      description: 'PAKN: HMAC key of the rating links mailed to citizens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.ratingLinkSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating this key voids every rating link already in citizens’ mailboxes, and functions read it once per ' +
+          'cold start; it is rotated by hand when compromised (README), accepting that outstanding links stop working.',
+      },
+    ]);
     for (const secret of [this.vpcpHmacSecret, this.vpcpCredentials]) {
       NagSuppressions.addResourceSuppressions(secret, [
         {
@@ -202,6 +225,7 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'MailEventsTopic', { value: this.mailEvents.topicArn });
     new CfnOutput(this, 'VpcpHmacSecretName', { value: names.vpcpHmac });
     new CfnOutput(this, 'VpcpCredentialsSecretName', { value: names.vpcpCredentials });
+    new CfnOutput(this, 'RatingLinkSecretName', { value: names.ratingLink });
   }
 
   /** The attachments bucket, its key, and the bucket its server access logs go to. */
@@ -216,14 +240,6 @@ export class DataStack extends Stack {
       lifecycleRules: [{ id: 'expire', expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    NagSuppressions.addResourceSuppressions(accessLogs, [
-      {
-        id: 'AwsSolutions-S1',
-        reason:
-          'This is the server access log target of the attachments bucket; logging it into itself would log every ' +
-          'log delivery, and another log bucket would only move the question one bucket further.',
-      },
-    ]);
     const key = new Key(this, 'AttachmentsKey', {
       description: 'PAKN attachments: documents citizens and agencies attach to a case',
       enableKeyRotation: true,

@@ -97,14 +97,6 @@ export class WebStack extends Stack {
       lifecycleRules: [{ id: 'expire', expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    NagSuppressions.addResourceSuppressions(logs, [
-      {
-        id: 'AwsSolutions-S1',
-        reason:
-          'This is the log target of the site bucket and the distribution; logging it into itself would log every ' +
-          'log delivery, and another log bucket would only move the question one bucket further.',
-      },
-    ]);
 
     // Public pages, no personal data: SSE-S3 keeps OAC simple (an SSE-KMS origin needs a key policy
     // for CloudFront). Nothing reads it but the distribution.

@@ -108,7 +108,7 @@ describe('handle step of an agency across the make-up Saturday 22/8/2026', () =>
     expect(head.body.text).toContain('■ Sở Nông nghiệp và Môi trường (1)');
     expect(head.body.text).toContain(`${code} — ${title}`);
     expect(head.body.text).toContain('Bước: Xử lý, trả lời | Hạn: 22/08/2026 17:00 | Đến hạn | Mức: Đến hạn');
-    expect(head.body.text).toContain(`/can-bo.html?ma=${code}`);
+    expect(head.body.text).toContain(`/console.html?ma=${code}`);
     expect(head.body.html).toContain('Đường &lt;b&gt;Quang Trung&lt;/b&gt; ngập &amp; &quot;hỏng&quot;');
     expect(head.body.html).not.toContain('<b>Quang');
   });

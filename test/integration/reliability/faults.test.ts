@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoStore, documentClient } from '../../../shared/adapters/dynamo-store.ts';
 import { submitWebCase } from '../../../shared/app/channels.ts';
@@ -20,7 +20,7 @@ import { webSubmission } from '../../../shared/domain/schemas.ts';
 import { sampleWebCase, startTestStack, type TestStack } from '../../support/stack.ts';
 
 let stack: TestStack;
-let ddb: ReturnType<typeof mockClient<DynamoDBDocumentClient>> | undefined;
+let ddb: AwsStub<any, any, any> | undefined;
 
 beforeAll(async () => {
   stack = await startTestStack();

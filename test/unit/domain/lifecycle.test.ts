@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar, toVnIso } from '../../../shared/calendar/index.ts';
+import { toVnIso, WorkingCalendar } from '../../../shared/calendar/index.ts';
 import type { Actor } from '../../../shared/domain/actor.ts';
 import { CITIZEN, SYSTEM } from '../../../shared/domain/actor.ts';
 import { type Case, currentDeadline, isOverdue } from '../../../shared/domain/case.ts';
@@ -44,7 +44,11 @@ const draft: NewCase = {
 
 const received = () => registerCase(draft, 'QNG-26-7KQ4MX', ctx(CITIZEN, '2026-02-13T09:00:00+07:00'));
 const assigned = () =>
-  forwardCase(received(), { agencyId: 'SO-NNMT', explanation: 'rule', contentType: 'hanh_vi' }, ctx(coordinator, '2026-02-23T08:00:00+07:00'));
+  forwardCase(
+    received(),
+    { agencyId: 'SO-NNMT', explanation: 'rule', contentType: 'hanh_vi' },
+    ctx(coordinator, '2026-02-23T08:00:00+07:00'),
+  );
 const inProgress = () => acceptCase(assigned(), ctx(officer, '2026-02-23T10:00:00+07:00'));
 
 const expectDomainError = (fn: () => unknown, kind: DomainError['kind']) => {
@@ -68,7 +72,11 @@ describe('registerCase', () => {
   });
 
   it('stores a hotline question answered on the call as resolved', () => {
-    const c = registerCase({ ...draft, channel: 'hotline', resolvedOnCall: { answer: 'Đã hướng dẫn.' } }, 'QNG-26-22222A', ctx(SYSTEM, '2026-02-13T09:05:00+07:00'));
+    const c = registerCase(
+      { ...draft, channel: 'hotline', resolvedOnCall: { answer: 'Đã hướng dẫn.' } },
+      'QNG-26-22222A',
+      ctx(SYSTEM, '2026-02-13T09:05:00+07:00'),
+    );
     expect(c.status).toBe('resolved');
     expect(c.flags).toContain('resolved_on_call');
     expect(c.deadlines[0]?.metAt).toBe('2026-02-13T09:05:00+07:00');
@@ -86,16 +94,28 @@ describe('the lifecycle', () => {
     const p = inProgress();
     expect(p.status).toBe('in_progress');
     expect(currentDeadline(p)?.step).toBe('handle');
-    const r = resolveCase(p, { answer: 'Đã cấp giấy chứng nhận.', publish: true }, ctx(officer, '2026-03-02T10:00:00+07:00'));
+    const r = resolveCase(
+      p,
+      { answer: 'Đã cấp giấy chứng nhận.', publish: true },
+      ctx(officer, '2026-03-02T10:00:00+07:00'),
+    );
     expect(r).toMatchObject({ status: 'resolved', published: true, version: p.version + 1 });
     expect(r.history.map((h) => h.action)).toEqual(['received', 'forwarded', 'accepted', 'resolved']);
     expect(currentDeadline(r)).toBeUndefined();
   });
 
   it('uses 20 working days for quy_dinh and 1 for urgent cases', () => {
-    const q = forwardCase(received(), { agencyId: 'SO-NNMT', explanation: 'x', contentType: 'quy_dinh' }, ctx(coordinator, '2026-02-23T08:00:00+07:00'));
+    const q = forwardCase(
+      received(),
+      { agencyId: 'SO-NNMT', explanation: 'x', contentType: 'quy_dinh' },
+      ctx(coordinator, '2026-02-23T08:00:00+07:00'),
+    );
     expect(q.deadlines.find((d) => d.step === 'handle')?.dueAt).toBe('2026-03-23T17:00:00+07:00');
-    const k = forwardCase(received(), { agencyId: 'SO-NNMT', explanation: 'x', priority: 'khan' }, ctx(coordinator, '2026-02-23T08:00:00+07:00'));
+    const k = forwardCase(
+      received(),
+      { agencyId: 'SO-NNMT', explanation: 'x', priority: 'khan' },
+      ctx(coordinator, '2026-02-23T08:00:00+07:00'),
+    );
     expect(k.deadlines.find((d) => d.step === 'handle')?.dueAt).toBe('2026-02-24T17:00:00+07:00');
   });
 
@@ -110,25 +130,42 @@ describe('the lifecycle', () => {
     expect(back.status).toBe('received');
     expect(back.agencyId).toBeUndefined();
     expect(back.deadlines).toEqual([{ step: 'classify', dueAt: '2026-03-03T17:00:00+07:00' }]);
-    const again = forwardCase(back, { agencyId: 'SO-NNMT', explanation: 'x' }, ctx(coordinator, '2026-02-25T08:00:00+07:00'));
+    const again = forwardCase(
+      back,
+      { agencyId: 'SO-NNMT', explanation: 'x' },
+      ctx(coordinator, '2026-02-25T08:00:00+07:00'),
+    );
     const twice = returnCase(again, 'Vẫn không đúng', ctx(officer, '2026-02-25T09:00:00+07:00'));
     expect(twice.returnCount).toBe(2);
     expect(twice.flags).toContain('returned_twice');
   });
 
   it('extension: once, approved moves the handle deadline by working days', () => {
-    const asked = requestExtension(inProgress(), { workingDays: 5, reason: 'Cần xác minh thực địa' }, ctx(officer, '2026-03-02T09:00:00+07:00'));
+    const asked = requestExtension(
+      inProgress(),
+      { workingDays: 5, reason: 'Cần xác minh thực địa' },
+      ctx(officer, '2026-03-02T09:00:00+07:00'),
+    );
     expect(asked.extension?.status).toBe('requested');
-    expectDomainError(() => requestExtension(asked, { workingDays: 2, reason: 'lần nữa' }, ctx(officer, '2026-03-02T10:00:00+07:00')), 'state_conflict');
+    expectDomainError(
+      () => requestExtension(asked, { workingDays: 2, reason: 'lần nữa' }, ctx(officer, '2026-03-02T10:00:00+07:00')),
+      'state_conflict',
+    );
     const ok = decideExtension(asked, { approve: true }, ctx(coordinator, '2026-03-03T09:00:00+07:00'));
     expect(ok.deadlines.find((d) => d.step === 'handle')?.dueAt).toBe('2026-03-16T17:00:00+07:00');
-    const no = decideExtension(asked, { approve: false, note: 'Không đủ căn cứ' }, ctx(coordinator, '2026-03-03T09:00:00+07:00'));
+    const no = decideExtension(
+      asked,
+      { approve: false, note: 'Không đủ căn cứ' },
+      ctx(coordinator, '2026-03-03T09:00:00+07:00'),
+    );
     expect(no.deadlines).toEqual(asked.deadlines);
     expect(no.extension?.status).toBe('denied');
   });
 
   it('reject and merge close a received case; a repeat of a resolved case is flagged', () => {
-    expect(rejectCase(received(), 'Thiếu địa chỉ', ctx(coordinator, '2026-02-23T08:00:00+07:00')).status).toBe('rejected');
+    expect(rejectCase(received(), 'Thiếu địa chỉ', ctx(coordinator, '2026-02-23T08:00:00+07:00')).status).toBe(
+      'rejected',
+    );
     const dup = mergeCase(received(), 'QNG-26-AAAAAA', ctx(coordinator, '2026-02-23T08:00:00+07:00'));
     expect(dup).toMatchObject({ status: 'duplicate', duplicateOf: 'QNG-26-AAAAAA' });
     const resolved: Case = { ...inProgress(), status: 'resolved' };
@@ -140,8 +177,14 @@ describe('guards', () => {
   it('refuses actions in the wrong status with a state conflict naming it', () => {
     expectDomainError(() => acceptCase(received(), ctx(officer, '2026-02-23T08:00:00+07:00')), 'forbidden'); // not assigned to anyone yet
     expectDomainError(() => acceptCase(inProgress(), ctx(officer, '2026-02-23T11:00:00+07:00')), 'state_conflict');
-    expectDomainError(() => resolveCase(assigned(), { answer: 'x', publish: false }, ctx(officer, '2026-02-23T11:00:00+07:00')), 'state_conflict');
-    expectDomainError(() => rejectCase(assigned(), 'x', ctx(coordinator, '2026-02-23T11:00:00+07:00')), 'state_conflict');
+    expectDomainError(
+      () => resolveCase(assigned(), { answer: 'x', publish: false }, ctx(officer, '2026-02-23T11:00:00+07:00')),
+      'state_conflict',
+    );
+    expectDomainError(
+      () => rejectCase(assigned(), 'x', ctx(coordinator, '2026-02-23T11:00:00+07:00')),
+      'state_conflict',
+    );
     try {
       acceptCase(inProgress(), ctx(officer, '2026-02-23T11:00:00+07:00'));
     } catch (e) {
@@ -152,7 +195,11 @@ describe('guards', () => {
   it('lets only the assigned agency act on its cases, and only coordinators triage', () => {
     expectDomainError(() => acceptCase(assigned(), ctx(otherOfficer, '2026-02-23T11:00:00+07:00')), 'forbidden');
     expectDomainError(() => acceptCase(assigned(), ctx(coordinator, '2026-02-23T11:00:00+07:00')), 'forbidden');
-    expectDomainError(() => forwardCase(received(), { agencyId: 'SO-NNMT', explanation: 'x' }, ctx(officer, '2026-02-23T11:00:00+07:00')), 'forbidden');
+    expectDomainError(
+      () =>
+        forwardCase(received(), { agencyId: 'SO-NNMT', explanation: 'x' }, ctx(officer, '2026-02-23T11:00:00+07:00')),
+      'forbidden',
+    );
     expectDomainError(() => rejectCase(received(), 'x', ctx(officer, '2026-02-23T11:00:00+07:00')), 'forbidden');
   });
 });

@@ -30,17 +30,30 @@ describe('input schemas', () => {
   });
 
   it('accepts +84 phones and stores the national form', () => {
-    expect(parseInput(webSubmission, { ...web, submitter: { ...web.submitter, phone: '+84912345678' } }).submitter.phone).toBe('0912345678');
-    expect(parseInput(webSubmission, { ...web, submitter: { ...web.submitter, phone: '0236 3822 123' } }).submitter.phone).toBe('02363822123');
+    expect(
+      parseInput(webSubmission, { ...web, submitter: { ...web.submitter, phone: '+84912345678' } }).submitter.phone,
+    ).toBe('0912345678');
+    expect(
+      parseInput(webSubmission, { ...web, submitter: { ...web.submitter, phone: '0236 3822 123' } }).submitter.phone,
+    ).toBe('02363822123');
   });
 
   it('refuses an anonymous PAKN: phone or email is required, naming the field', () => {
-    expect(fieldsOf(() => parseInput(webSubmission, { ...web, submitter: { name: 'A', address: 'B' } }))).toEqual(['submitter.phone']);
+    expect(fieldsOf(() => parseInput(webSubmission, { ...web, submitter: { name: 'A', address: 'B' } }))).toEqual([
+      'submitter.phone',
+    ]);
   });
 
   it('names every bad field, including unknown ones, and refuses control characters rather than strip them', () => {
     const fields = fieldsOf(() =>
-      parseInput(webSubmission, { ...web, title: '', content: 'a\u0007b', consent: false, extra: 1, submitter: { ...web.submitter, email: 'no-at' } }),
+      parseInput(webSubmission, {
+        ...web,
+        title: '',
+        content: 'a\u0007b',
+        consent: false,
+        extra: 1,
+        submitter: { ...web.submitter, email: 'no-at' },
+      }),
     );
     expect(fields).toEqual(expect.arrayContaining(['title', 'content', 'consent', 'extra', 'submitter.email']));
   });
@@ -51,8 +64,20 @@ describe('input schemas', () => {
   });
 
   it('takes the call time with its offset, as the operator entered it', () => {
-    const call = parseInput(hotlineCall, { calledAt: '2026-02-13T09:00:00+07:00', caller: { name: 'A', phone: '0900000123' }, content: 'x' });
+    const call = parseInput(hotlineCall, {
+      calledAt: '2026-02-13T09:00:00+07:00',
+      caller: { name: 'A', phone: '0900000123' },
+      content: 'x',
+    });
     expect(call.calledAt.toISOString()).toBe('2026-02-13T02:00:00.000Z');
-    expect(fieldsOf(() => parseInput(hotlineCall, { calledAt: '2026-02-30T09:00:00+07:00', caller: { name: 'A', phone: '0900000123' }, content: 'x' }))).toEqual(['calledAt']);
+    expect(
+      fieldsOf(() =>
+        parseInput(hotlineCall, {
+          calledAt: '2026-02-30T09:00:00+07:00',
+          caller: { name: 'A', phone: '0900000123' },
+          content: 'x',
+        }),
+      ),
+    ).toEqual(['calledAt']);
   });
 });

@@ -62,8 +62,8 @@ describe('escalation digest', () => {
     expect(mail.text).toContain(
       'Bước: Xử lý, trả lời | Hạn: 12/03/2026 17:00 | Quá hạn 3 ngày làm việc | Mức: Quá hạn 3 ngày làm việc',
     );
-    expect(mail.text).toContain('Xem: https://pakn.quangngai.example/can-bo.html?ma=QNG-26-NN0001');
-    expect(mail.html).toContain('<a href="https://pakn.quangngai.example/can-bo.html?ma=QNG-26-NN0001">');
+    expect(mail.text).toContain('Xem: https://pakn.quangngai.example/console.html?ma=QNG-26-NN0001');
+    expect(mail.html).toContain('<a href="https://pakn.quangngai.example/console.html?ma=QNG-26-NN0001">');
     expect(mail.html).toMatch(/^<!doctype html><html lang="vi"><head><meta charset="utf-8">/);
   });
 
