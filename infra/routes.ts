@@ -159,5 +159,7 @@ export const FILE_ACCESS: Record<string, Array<{ prefix: string; actions: Array<
     { prefix: 'attached/', actions: ['read', 'write'] },
   ],
   'result-document-get': [{ prefix: 'attached/', actions: ['read'] }],
+  // National items, pulled or pushed, bring their attachments from the national host.
   'vpcp-sync': [{ prefix: 'attached/', actions: ['write'] }],
+  'vpcp-push': [{ prefix: 'attached/', actions: ['write'] }],
 };

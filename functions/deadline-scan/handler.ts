@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { appDeps } from '../../shared/adapters/deps.ts';
 import { runDeadlineScan, type ScanReport } from '../../shared/app/escalation.ts';
-import { log } from '../../shared/log.ts';
+import { log, metric } from '../../shared/log.ts';
 
 const deps = appDeps();
 
@@ -10,6 +10,7 @@ const deps = appDeps();
 export const handler = middy<ScheduledEvent, ScanReport>().handler(async (event) => {
   const report = await runDeadlineScan(deps, new Date(event.time));
   log(report.errors.length > 0 ? 'error' : 'info', 'deadline-scan', { ...report });
+  metric('CasesOverdue', report.overdue, new Date(event.time));
   // Fail the invocation so it is retried and alarmed on; claims make a re-run safe.
   if (report.errors.length > 0) throw new Error(`deadline-scan: ${report.errors.length} case(s) not processed`);
   return report;

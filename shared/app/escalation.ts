@@ -72,6 +72,8 @@ export interface ScanReport {
   ladder: Setting['ladderSource'];
   /** Entries the due index returned. */
   due: number;
+  /** Of those, cases whose running step is past its deadline now (published as the `CasesOverdue` metric). */
+  overdue: number;
   /** Ladder levels claimed by this run. */
   escalated: number;
   /** Unsent mails dropped because their step or deadline changed. */
@@ -111,6 +113,7 @@ export async function runDeadlineScan(deps: AppDeps, now: Date): Promise<ScanRep
     until: toVnIso(until),
     ladder: setting.ladderSource,
     due: due.length,
+    overdue: due.filter((d) => Date.parse(d.dueAt) < now.getTime()).length,
     escalated: claimed.filter((p) => p.escalatedTo !== undefined).length,
     cancelled: claimed.reduce((n, p) => n + p.cancelled, 0),
     mails: delivery.mails,

@@ -82,7 +82,7 @@ async function makeOverdue(code: string): Promise<void> {
 }
 
 describe('agency console', () => {
-  it('an officer finds the case in the queue, accepts it and resolves it', async () => {
+  it('an officer finds the case in the queue, accepts it and resolves it with a result document', async () => {
     const title = 'Chậm cấp giấy chứng nhận quyền sử dụng đất <thử nghiệm>';
     const code = await fileCase({ categoryCode: 'dat-dai', title });
     const late = await fileCase({ categoryCode: 'dat-dai', title: 'Hồ sơ đất đai đã quá hạn tiếp nhận' });

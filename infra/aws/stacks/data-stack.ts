@@ -80,7 +80,12 @@ export const QUARANTINE_PREFIX = 'quarantine/';
  * How long a file may stay under a transient state prefix (shared/app/attachments.ts): an upload the
  * checker never saw, and a checked file no case claimed. `attached/` is kept with its case.
  */
-export const TRANSIENT_PREFIX_DAYS: Readonly<Record<string, number>> = { [QUARANTINE_PREFIX]: 1, 'clean/': 2 };
+// `rejected/` keeps only the reason a file was refused, long enough for the sender to read it.
+export const TRANSIENT_PREFIX_DAYS: Readonly<Record<string, number>> = {
+  [QUARANTINE_PREFIX]: 1,
+  'clean/': 2,
+  'rejected/': 7,
+};
 /**
  * How long an overwritten or deleted version stays recoverable. Short on purpose: deleting a case's
  * personal data must take its files out of the bucket within this window too.

@@ -13,6 +13,8 @@ import { signBody } from '../../../shared/http/hmac.ts';
 import { SAMPLE_RULES } from '../../../shared/routing/index.ts';
 import { DEFAULT_SLA_POLICY } from '../../../shared/sla/policy.ts';
 import { type ApiResponse, sampleCall, sampleWebCase, startTestStack, type TestStack } from '../../support/stack.ts';
+import { pdf } from '../../unit/attachments/fixtures.ts';
+import { upload } from '../attachments/support.ts';
 
 const OWN = 'SO-NNMT';
 const OTHER = 'SO-TP';
@@ -161,6 +163,21 @@ const MATRIX: Record<string, RouteCase> = {
   'POST /v1/cases/{code}/resolve': {
     allowed: ['officer-own'],
     call: onCase('in_progress', '/resolve', { answer: 'Đã trả lời.', publish: false }),
+  },
+  'GET /v1/cases/{code}/result-documents/{id}': {
+    // Public, as the published answer the document came with; a token neither opens nor closes it.
+    allowed: EVERYONE,
+    call: async () => {
+      const code = await caseIn('in_progress');
+      const doc = await upload(stack, 'Công văn trả lời.pdf', pdf());
+      const r = await post(`/v1/cases/${code}/resolve`, 'officer-own', {
+        answer: 'Đã giải quyết; công văn kèm theo.',
+        publish: true,
+        attachments: [doc.uploadId],
+      });
+      expect(r.status, r.text).toBe(200);
+      return { path: `/v1/cases/${code}/result-documents/${doc.uploadId}` };
+    },
   },
   'PUT /v1/admin/calendar/{year}': {
     allowed: ['admin'],
