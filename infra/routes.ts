@@ -111,6 +111,8 @@ export const JOBS: JobSpec[] = [
   // Cron fields are read in Asia/Ho_Chi_Minh (the api stack gives every schedule that time zone):
   // 07:30 local, Monday–Saturday so make-up Saturdays get one; the job skips non-working days.
   { fn: 'daily-summary', schedule: 'cron(30 7 ? * MON-SAT *)' },
+  // Acknowledgements and answers a failed or interrupted send left owing (the outbox index).
+  { fn: 'mail-retry', schedule: 'rate(15 minutes)' },
 ];
 
 /**

@@ -46,6 +46,9 @@ import {
   indexAttributes,
   intakeItemKey,
   nextMonth,
+  OUTBOX_INDEX,
+  OUTBOX_PARTITION,
+  OUTBOX_PK,
   PERIOD_INDEX,
   PERIOD_PK,
   PERIOD_SK,
@@ -277,6 +280,21 @@ export class DynamoStore implements CaseStore, ReferenceStore {
   }
 
   // --- lists -------------------------------------------------------------------------------------
+
+  async listOwingMail(limit: number): Promise<string[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OUTBOX_INDEX,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': OUTBOX_PK, '#code': 'code' },
+        ExpressionAttributeValues: { ':pk': OUTBOX_PARTITION },
+        ProjectionExpression: '#code',
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((it) => String(it.code));
+  }
 
   async listDue(until: string): Promise<DueEntry[]> {
     // `<until>#\uffff` sorts after every `<until>#<code>`, so cases due exactly at `until` are included.

@@ -71,6 +71,16 @@ export const EMAIL_SK = 'gsi5sk';
 export const CONTACT_PROJECTED = ['code', 'title', 'content', 'receivedAt', 'status'] as const;
 export const contactPartition = (hash: string): string => `CONTACT#${hash}`;
 
+/**
+ * Sparse index of cases owing a per-case mail (acknowledgement, answer, ...) that is not yet sent:
+ * the `mail-retry` job finds what a failed or interrupted send left behind without a scan.
+ * Escalation mails are not here: the deadline scan owns their retries.
+ */
+export const OUTBOX_INDEX = 'outbox';
+export const OUTBOX_PK = 'gsi6pk';
+export const OUTBOX_SK = 'gsi6sk';
+export const OUTBOX_PARTITION = 'OUTBOX';
+
 /** Attributes that exist only for the table's sake; a clean `Case` never carries them. */
 export const TABLE_ATTRIBUTES: readonly string[] = [
   PK,
@@ -86,6 +96,8 @@ export const TABLE_ATTRIBUTES: readonly string[] = [
   PHONE_SK,
   EMAIL_PK,
   EMAIL_SK,
+  OUTBOX_PK,
+  OUTBOX_SK,
 ];
 
 export interface ItemKey {
@@ -177,6 +189,11 @@ export function indexAttributes(c: Case): IndexAttributes {
     attrs[EMAIL_PK] = contactPartition(contacts.email);
     attrs[EMAIL_SK] = attrs[PERIOD_SK];
   }
+  const owed = c.outbox.filter((m) => !('escalation' in m) && (m.status === 'pending' || m.status === 'sending'));
+  if (owed.length > 0) {
+    attrs[OUTBOX_PK] = OUTBOX_PARTITION;
+    attrs[OUTBOX_SK] = `${owed.map((m) => vnInstant(m.createdAt)).sort()[0]}#${c.code}`;
+  }
   return attrs;
 }
 
@@ -199,6 +216,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       PHONE_SK,
       EMAIL_PK,
       EMAIL_SK,
+      OUTBOX_PK,
+      OUTBOX_SK,
     ].map(s),
     KeySchema: [
       { AttributeName: PK, KeyType: 'HASH' },
@@ -242,6 +261,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...CONTACT_PROJECTED] },
       })),
+      {
+        IndexName: OUTBOX_INDEX,
+        KeySchema: [
+          { AttributeName: OUTBOX_PK, KeyType: 'HASH' },
+          { AttributeName: OUTBOX_SK, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['code'] },
+      },
     ],
   };
 }

@@ -10,7 +10,7 @@ import { newCaseCode } from '../domain/code.ts';
 import { markPossibleDuplicates } from '../domain/duplicates.ts';
 import { CodeTaken, DomainError } from '../domain/errors.ts';
 import { forwardCase, type NewCase, registerCase, withFlag } from '../domain/lifecycle.ts';
-import { queueMail } from '../domain/outbox.ts';
+import { deliverable, queueMail } from '../domain/outbox.ts';
 import { detectOutOfScope, routeCase, suggestCategories } from '../routing/index.ts';
 import { type AppDeps, type ReferenceData, referenceData, transitionContext } from './context.ts';
 import { findDuplicateCandidates } from './duplicates.ts';
@@ -65,7 +65,10 @@ export async function registerIntake(
 ): Promise<IntakeResult> {
   const ref = await referenceData(deps.reference, now);
   const requestHash = fingerprintOf(req.fingerprint);
-  let draft: NewCase = { ...req.draft, ...(req.key ? { intakeKey: req.key } : {}) };
+  // Without a client key, a nonce still marks the case as this request's: if a write lands but its
+  // answer is lost and the SDK retries it, the retry's failed condition is recognised as our own write.
+  const ownKey = req.key ?? `NONCE#${Buffer.from(deps.random(12)).toString('hex')}`;
+  let draft: NewCase = { ...req.draft, intakeKey: ownKey };
   let code = newCode(deps, draft.receivedAt);
   let created: Case | undefined;
   let duplicates: DuplicateCandidate[] | undefined;
@@ -81,7 +84,7 @@ export async function registerIntake(
       if (!claim.claimed) {
         if (claim.existing.requestHash !== requestHash) throw keyReused();
         const existing = await deps.cases.get(claim.existing.code);
-        if (existing?.intakeKey === req.key) return { case: existing, replayed: true };
+        if (existing?.intakeKey === req.key) return { case: await finishOwedMail(deps, existing, now), replayed: true };
         if (existing) {
           // The pointer's code belongs to another case (a random collision): move the pointer.
           const fresh = newCode(deps, draft.receivedAt);
@@ -101,17 +104,25 @@ export async function registerIntake(
       created = c;
     } catch (e) {
       if (!(e instanceof CodeTaken)) throw e;
-      const winner = req.key ? await deps.cases.get(code) : undefined;
-      if (winner && winner.intakeKey === req.key) return { case: winner, replayed: true };
+      const winner = await deps.cases.get(code);
+      if (winner?.intakeKey === ownKey) {
+        created = winner;
+        break;
+      }
       if (!req.key) code = newCode(deps, draft.receivedAt);
       else await deps.cases.repointIntakeKey(req.key, code, newCode(deps, draft.receivedAt)).catch(() => undefined);
     }
   }
   if (!created) throw new Error('intake: could not register the case after several attempts');
 
-  if (!created.outbox.some((m) => m.status === 'pending')) return { case: created, replayed: false };
-  await deliverOutbox(deps, created.code, now);
-  return { case: (await deps.cases.get(created.code)) ?? created, replayed: false };
+  return { case: await finishOwedMail(deps, created, now), replayed: false };
+}
+
+/** Send what the case still owes (a retry completes an acknowledgement an interrupted request did not send). */
+async function finishOwedMail(deps: AppDeps, c: Case, now: Date): Promise<Case> {
+  if (!deliverable(c, now).length) return c;
+  await deliverOutbox(deps, c.code, now);
+  return (await deps.cases.get(c.code)) ?? c;
 }
 
 const keyReused = () =>

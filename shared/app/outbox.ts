@@ -60,13 +60,41 @@ export async function deliverOutbox(deps: AppDeps, code: string, now: Date): Pro
     }
     try {
       await deps.mailer.send(renderMail(mail.template, claimed, mail.to, deps.settings.publicBaseUrl, deps.settings));
-      await updateCase(deps, code, (c) => markMailSent(c, mail, ctx));
-      sent++;
     } catch (e) {
       await updateCase(deps, code, (c) =>
         markMailFailed(c, mail, String((e as Error).message ?? e), isPermanent(e), ctx),
       );
+      continue;
     }
+    // Outside the catch above: once SES has the mail, a failure to record it must never put it back
+    // to pending (that would send it again); the claim then goes stale and is looked at again later.
+    await updateCase(deps, code, (c) => markMailSent(c, mail, ctx));
+    sent++;
   }
   return sent;
+}
+
+/** How many cases one `mail-retry` run looks at; the rest wait for the next run. */
+const RETRY_BATCH = 100;
+
+/**
+ * `mail-retry` (scheduled): per-case mails a failed or interrupted send left behind.
+ * 1. Read the sparse outbox index (never a scan).
+ * 2. Deliver each case's owed mail (claimed before it is sent, as always).
+ */
+export async function retryOwedMail(
+  deps: AppDeps,
+  now: Date,
+): Promise<{ cases: number; sent: number; errors: number }> {
+  const codes = await deps.cases.listOwingMail(RETRY_BATCH);
+  let sent = 0;
+  let errors = 0;
+  for (const code of codes) {
+    try {
+      sent += await deliverOutbox(deps, code, now);
+    } catch {
+      errors++; // the case stays in the index: the next run tries again
+    }
+  }
+  return { cases: codes.length, sent, errors };
 }

@@ -39,6 +39,8 @@ export interface CaseStore {
   claimIntakeKey(k: IntakeKey): Promise<{ claimed: true } | { claimed: false; existing: IntakeKey }>;
   /** Move a pointer to another code (only after its first code collided with another case). */
   repointIntakeKey(key: string, fromCode: string, toCode: string): Promise<void>;
+  /** Cases owing a per-case mail not yet sent (oldest first), for the retry job; at most `limit`. */
+  listOwingMail(limit: number): Promise<string[]>;
   /** Open cases whose running step is due at or before `until`, earliest first (sparse due index). */
   listDue(until: string): Promise<DueEntry[]>;
   /** An agency's queue, optionally one status, earliest deadline first. */

@@ -45,13 +45,16 @@ function update(c: Case, id: string, patch: Partial<OutboxMail>, history?: Histo
 export const claimMail = (c: Case, m: OutboxMail, ctx: Pick<TransitionContext, 'now' | 'iso'>): Case =>
   update(c, m.id, { status: 'sending', claimedAt: ctx.iso(ctx.now), attempts: m.attempts + 1 });
 
+/** Idempotent: recording a delivery twice (a retried write that had landed) changes nothing. */
 export const markMailSent = (c: Case, m: OutboxMail, ctx: Pick<TransitionContext, 'now' | 'iso'>): Case =>
-  update(
-    c,
-    m.id,
-    { status: 'sent', sentAt: ctx.iso(ctx.now) },
-    { at: ctx.iso(ctx.now), actor: 'system', action: 'mail_sent', note: m.template },
-  );
+  c.outbox.some((x) => x.id === m.id && x.status === 'sent')
+    ? c
+    : update(
+        c,
+        m.id,
+        { status: 'sent', sentAt: ctx.iso(ctx.now) },
+        { at: ctx.iso(ctx.now), actor: 'system', action: 'mail_sent', note: m.template },
+      );
 
 /** A transient failure goes back to `pending`; a permanent one (address rejected) is kept as `failed`. */
 export const markMailFailed = (

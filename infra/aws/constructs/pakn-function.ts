@@ -47,6 +47,7 @@ export const MAILING_FUNCTIONS = [
   'case-reassign',
   'case-rating',
   'hotline-call-rating',
+  'mail-retry',
 ] as const;
 
 /** Whether `fn` sends mail (see {@link MAILING_FUNCTIONS}). */

@@ -76,6 +76,9 @@ export class MemoryStore implements CaseStore, ReferenceStore {
   async save(next: Case) {
     this.data.set(next.code, structuredClone(next));
   }
+  async listOwingMail(): Promise<never> {
+    throw new Error('not used');
+  }
   async claimIntakeKey(): Promise<never> {
     throw new Error('not used');
   }
