@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // integration tests start dynalite / DynamoDB Local / SES local / the local HTTP stack on loopback.
 export default defineConfig({
   test: {
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Handlers log at info on every request; tests keep warnings and errors only (a test may lower it).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

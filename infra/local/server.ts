@@ -94,8 +94,6 @@ export async function runJob(name: string, time: Date): Promise<unknown> {
 
 export interface LocalServerOptions {
   port: number;
-  /** Public POSTs per client per minute (0: no limit), as the API's throttling/WAF would do. */
-  publicRateLimit: number;
   devRoutes: Array<{ method: string; pattern: RegExp; run: DevRoute }>;
   /** Routes that read the request and write the response themselves: binary uploads and downloads. */
   rawRoutes?: Array<{ method: string; pattern: RegExp; run: RawRoute }>;
@@ -103,7 +101,6 @@ export interface LocalServerOptions {
 
 export function createLocalServer(opts: LocalServerOptions): Promise<Server> {
   const routes = ROUTES.map(compile);
-  const limiter = rateLimiter(opts.publicRateLimit);
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       log('error', 'local server error', { error: String((e as Error)?.stack ?? e) });
@@ -141,20 +138,6 @@ export function createLocalServer(opts: LocalServerOptions): Promise<Server> {
       return;
     }
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
-    if (method !== 'GET' && route.spec.access === 'public') {
-      const retryAfter = limiter(sourceIp, Date.now());
-      if (retryAfter > 0) {
-        send(
-          res,
-          429,
-          { error: { code: 'rate_limited', message: 'Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.' } },
-          {
-            'retry-after': String(retryAfter),
-          },
-        );
-        return;
-      }
-    }
     let claims: Record<string, unknown> | undefined;
     if (route.spec.access === 'jwt') {
       const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -282,21 +265,4 @@ async function serveStatic(pathname: string, res: ServerResponse): Promise<boole
   });
   res.end(await readFile(file));
   return true;
-}
-
-/** Fixed one-minute windows per client; returns seconds to wait, 0 when allowed. */
-function rateLimiter(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (client: string, nowMs: number): number => {
-    if (perMinute <= 0) return 0;
-    const start = Math.floor(nowMs / 60_000) * 60_000;
-    const w = windows.get(client);
-    if (!w || w.start !== start) {
-      if (windows.size > 10_000) windows.clear();
-      windows.set(client, { start, count: 1 });
-      return 0;
-    }
-    w.count++;
-    return w.count > perMinute ? Math.ceil((start + 60_000 - nowMs) / 1000) : 0;
-  };
 }

@@ -79,6 +79,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     PAKN_FILES_DIR: filesDir,
     // Signs upload policies and download links, both short-lived: a fresh key per start is enough.
     PAKN_FILES_SECRET: randomBytes(32).toString('hex'),
+    // Counted by the handlers in the table, as on AWS (shared/http/handler.ts).
+    PAKN_PUBLIC_RATE_LIMIT: String(opts.publicRateLimit ?? 20),
   });
   resetConfig();
   resetDeps();
@@ -88,7 +90,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   const server = await createLocalServer({
     port: opts.port ?? 0,
-    publicRateLimit: opts.publicRateLimit ?? 20,
     devRoutes: [
       { method: 'POST', pattern: /^\/dev\/token$/, run: devToken },
       { method: 'POST', pattern: /^\/dev\/jobs\/([a-z-]+)$/, run: devJob },

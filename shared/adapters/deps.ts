@@ -3,9 +3,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/context.ts';
+import type { RateLimiter } from '../app/ports.ts';
 import { type Config, config } from '../config.ts';
 import { DynamoStore, documentClient } from './dynamo-store.ts';
 import { localFileStoreFromConfig } from './local-files.ts';
+import { DynamoRateLimiter } from './rate-limiter.ts';
 import { S3FileStore, s3Client } from './s3-files.ts';
 import { loadSecretsIntoEnv } from './secrets.ts';
 import { SesMailer, sesClient } from './ses-mailer.ts';
@@ -19,10 +21,7 @@ let deps: AppDeps | undefined;
 export function appDeps(): AppDeps {
   if (deps) return deps;
   const cfg = config();
-  const store = new DynamoStore(
-    documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
-    cfg.TABLE_NAME,
-  );
+  const store = new DynamoStore(tableClient(cfg), cfg.TABLE_NAME);
   deps = {
     cases: store,
     reference: store,
@@ -54,10 +53,31 @@ function filesFromConfig(cfg: Config): Pick<AppDeps, 'files'> {
 /** The local stack and tests rebuild the adapters after changing the environment. */
 export function resetDeps(): void {
   deps = undefined;
+  doc = undefined;
+  limiter = undefined;
 }
 
 /** National attachments are fetched only from the national system's own origin. */
 function nationalFiles(cfg: Config): Pick<AppDeps['settings'], 'nationalFiles'> {
   const origin = cfg.VPCP_FILES_ORIGIN ?? (cfg.VPCP_BASE_URL ? new URL(cfg.VPCP_BASE_URL).origin : undefined);
   return origin ? { nationalFiles: { origin, timeoutMs: cfg.VPCP_TIMEOUT_MS } } : {};
+}
+
+let doc: ReturnType<typeof documentClient> | undefined;
+
+/** One DynamoDB client per container, shared by every adapter over the table. */
+export function tableClient(cfg: Config = config()): ReturnType<typeof documentClient> {
+  doc ??= documentClient({
+    region: cfg.AWS_REGION,
+    ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}),
+  });
+  return doc;
+}
+
+let limiter: RateLimiter | undefined;
+
+/** Per-client request counting for public writes and Open311 keys. */
+export function rateLimiter(): RateLimiter {
+  limiter ??= new DynamoRateLimiter(tableClient(), config().TABLE_NAME);
+  return limiter;
 }

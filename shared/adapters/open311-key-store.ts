@@ -6,9 +6,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Open311Deps, Open311Key, Open311KeyStore } from '../app/open311-ports.ts';
 import { config } from '../config.ts';
-import { appDeps } from './deps.ts';
+import { appDeps, rateLimiter } from './deps.ts';
 import { documentClient } from './dynamo-store.ts';
-import { open311KeyKey, open311RateKey, PK } from './table.ts';
+import { open311KeyKey, PK } from './table.ts';
 
 const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
@@ -74,43 +74,6 @@ export class DynamoOpen311KeyStore implements Open311KeyStore {
       throw err;
     }
   }
-
-  /**
-   * One counter item per key, reset when a new minute starts, so counters never pile up (the local
-   * engines have no TTL). Each step is one conditional update; a lost race with another request
-   * starting the same minute is settled by trying the increment once more.
-   */
-  async countRequest(id: string, minute: string, limit: number): Promise<boolean> {
-    const key = open311RateKey(id);
-    const names = { '#w': 'window', '#c': 'count' };
-    const increment = () =>
-      ifCondition(() =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET #c = #c + :one',
-            ConditionExpression: '#w = :w AND #c < :max',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':one': 1, ':w': minute, ':max': limit },
-          }),
-        ),
-      );
-    const startWindow = () =>
-      ifCondition(() =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET #w = :w, #c = :one',
-            ConditionExpression: 'attribute_not_exists(#pk) OR #w <> :w',
-            ExpressionAttributeNames: { ...names, '#pk': PK },
-            ExpressionAttributeValues: { ':one': 1, ':w': minute },
-          }),
-        ),
-      );
-    return (await increment()) || (await startWindow()) || (await increment());
-  }
 }
 
 /** The use cases' ports plus the key store, built once per cold start by the Open311 and key handlers. */
@@ -118,6 +81,7 @@ export function open311Deps(): Open311Deps {
   const cfg = config();
   return {
     ...appDeps(),
+    limiter: rateLimiter(),
     open311Keys: new DynamoOpen311KeyStore(
       documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
       cfg.TABLE_NAME,

@@ -114,7 +114,8 @@ export const VPCP_QUARANTINE_PARTITION = 'VPCP#QUARANTINE';
 export const vpcpQuarantineKey = (id: string): ItemKey => ({ pk: VPCP_QUARANTINE_PARTITION, sk: id });
 export const OPEN311_KEY_PARTITION = 'OPEN311#KEYS';
 export const open311KeyKey = (id: string): ItemKey => ({ pk: OPEN311_KEY_PARTITION, sk: id });
-export const open311RateKey = (id: string): ItemKey => ({ pk: `OPEN311#RATE#${id}`, sk: 'RATE' });
+/** Rate-limit counter of one client in one scope (`public`, `open311`, ...). */
+export const rateKey = (scope: string, client: string): ItemKey => ({ pk: `RATE#${scope}#${client}`, sk: 'RATE' });
 
 /** FNV-1a (32 bit): stable across runtimes and releases, unlike anything keyed on a JS engine's hash. */
 export function dueShard(code: string): number {

@@ -10,7 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { toVnIso } from '../calendar/index.ts';
 import type { Actor } from '../domain/actor.ts';
-import { DomainError, notFound } from '../domain/errors.ts';
+import { DomainError, notFound, RateLimited } from '../domain/errors.ts';
 import { LIMITS, text } from '../domain/schemas.ts';
 import type { Open311Deps, Open311Key } from './open311-ports.ts';
 
@@ -77,11 +77,10 @@ export async function revokeOpen311Key(deps: Open311Deps, id: string, actor: Act
 }
 
 /** 429 with the seconds to wait until the key's next minute. */
-export class Open311RateLimited extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
+export class Open311RateLimited extends RateLimited {
+  constructor(retryAfterSeconds: number) {
     super(
-      'rate_limited',
-      'rate_limited',
+      retryAfterSeconds,
       `api_key: đã vượt số yêu cầu cho phép mỗi phút; vui lòng thử lại sau ${retryAfterSeconds} giây.`,
     );
   }
@@ -109,8 +108,7 @@ export async function authorizeOpen311Key(
     throw keyRefused('api_key: không hợp lệ.');
   }
   if (key.revokedAt) throw keyRefused('api_key: khóa đã bị thu hồi.');
-  const minute = toVnIso(now).slice(0, 16);
-  if (!(await deps.open311Keys.countRequest(key.id, minute, key.ratePerMinute))) {
+  if (!(await deps.limiter.allow('open311', key.id, now, key.ratePerMinute))) {
     throw new Open311RateLimited(60 - new Date(now).getUTCSeconds());
   }
   return key;

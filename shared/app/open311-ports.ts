@@ -3,6 +3,7 @@
  * The adapter is `shared/adapters/open311-key-store.ts` (the one DynamoDB table).
  */
 import type { AppDeps } from './context.ts';
+import type { RateLimiter } from './ports.ts';
 
 /** An Open311 client's key as stored: never the key itself, only a salted hash of its secret. */
 export interface Open311Key {
@@ -28,13 +29,9 @@ export interface Open311KeyStore {
   getKey(id: string): Promise<Open311Key | undefined>;
   /** Mark the key revoked (a second revocation keeps the first time); `undefined` for an unknown id. */
   revokeKey(id: string, by: string, at: string): Promise<Open311Key | undefined>;
-  /**
-   * Count one request in the key's fixed one-minute window (`minute`, e.g. `2026-02-13T09:05`);
-   * `false`, and nothing counted, when the window already holds `limit` requests.
-   */
-  countRequest(id: string, minute: string, limit: number): Promise<boolean>;
 }
 
 export interface Open311Deps extends AppDeps {
   open311Keys: Open311KeyStore;
+  limiter: RateLimiter;
 }

@@ -161,3 +161,9 @@ export interface FileStore {
     link: { fileName: string; contentType: string; expiresAt: Date; now: Date },
   ): Promise<string>;
 }
+
+/** Counts requests per client in one-minute windows shared by every container. */
+export interface RateLimiter {
+  /** Count one request; `false` (and nothing counted) when the client's current minute holds `limit`. */
+  allow(scope: string, client: string, now: Date, limit: number): Promise<boolean>;
+}

@@ -60,3 +60,13 @@ export class CodeTaken extends Error {
     this.name = 'CodeTaken';
   }
 }
+
+/** 429: the client must wait `retryAfterSeconds` (sent as `Retry-After`). */
+export class RateLimited extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ${retryAfterSeconds} giây.`,
+  ) {
+    super('rate_limited', 'rate_limited', message);
+  }
+}

@@ -6,10 +6,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { rateLimiter } from '../adapters/deps.ts';
 import { type Claims, verifyToken } from '../adapters/jwt.ts';
+import { config } from '../config.ts';
 import type { Actor, Role } from '../domain/actor.ts';
 import { hasRole, ROLES } from '../domain/actor.ts';
-import { DomainError, forbidden } from '../domain/errors.ts';
+import { DomainError, forbidden, RateLimited } from '../domain/errors.ts';
 import { parseInput } from '../domain/validation.ts';
 import { signedBytes, verifySignature } from './hmac.ts';
 import { errorResponse, json } from './responses.ts';
@@ -80,6 +82,7 @@ async function parseRequest<S extends z.ZodType | undefined>(
       `Nội dung gửi lên vượt quá ${MAX_BODY_BYTES / 1024} KB.`,
     );
   }
+  await limitPublicWrites(event, headers, options);
   const actor = await authenticate(event, headers, options);
   let body: unknown;
   if (options.body) {
@@ -144,6 +147,26 @@ async function authenticate(
   const actor = actorFromClaims(claims);
   if (options.roles && !hasRole(actor, ...options.roles)) throw forbidden();
   return actor;
+}
+
+/**
+ * Per-client abuse protection on public writes, counted in the table so every container shares the
+ * count. Behind CloudFront the viewer's address arrives in `CloudFront-Viewer-Address`; the source
+ * IP would be the edge's.
+ */
+async function limitPublicWrites(
+  event: HttpEvent,
+  headers: Record<string, string>,
+  options: HttpOptions<z.ZodType | undefined>,
+) {
+  const limit = config().PAKN_PUBLIC_RATE_LIMIT;
+  if (options.access !== 'public' || limit <= 0 || event.requestContext?.http?.method === 'GET') return;
+  const viewer = headers['cloudfront-viewer-address']?.replace(/:\d+$/, '');
+  const client = viewer || event.requestContext?.http?.sourceIp || 'unknown';
+  const now = new Date(event.requestContext?.timeEpoch ?? Date.now());
+  if (!(await rateLimiter().allow('public', client, now, limit))) {
+    throw new RateLimited(60 - now.getUTCSeconds());
+  }
 }
 
 /** The caller of a `jwt` route (the authorizer guarantees one). */

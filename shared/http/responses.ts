@@ -1,6 +1,6 @@
 /** The one response shaper and the one place that maps domain errors to HTTP statuses. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, type DomainErrorKind } from '../domain/errors.ts';
+import { DomainError, type DomainErrorKind, RateLimited } from '../domain/errors.ts';
 import { log } from '../log.ts';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -32,7 +32,13 @@ export function json(
 export function errorResponse(e: unknown): APIGatewayProxyStructuredResultV2 {
   if (e instanceof DomainError) {
     const status = STATUS_BY_CODE[e.code] ?? STATUS[e.kind];
-    return json(status, { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } });
+    const headers: Record<string, string> =
+      e instanceof RateLimited ? { 'retry-after': String(e.retryAfterSeconds) } : {};
+    return json(
+      status,
+      { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } },
+      headers,
+    );
   }
   log('error', 'unhandled error', { error: String((e as Error)?.stack ?? e) });
   return json(500, { error: { code: 'internal_error', message: 'Hệ thống đang gặp sự cố, vui lòng thử lại sau.' } });

@@ -232,3 +232,11 @@ describe('secrets', () => {
     expect(rating?.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
   });
 });
+
+describe('rate-limit counters', () => {
+  it('expire through the table TTL on expiresAt', () => {
+    built.dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});

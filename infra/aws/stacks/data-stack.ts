@@ -144,6 +144,8 @@ export class DataStack extends Stack {
       encryptionKey: this.tableKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
+      // Rate-limit counters (shared/adapters/rate-limiter.ts) carry `expiresAt`; nothing else does.
+      timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const gsi of globalSecondaryIndexes()) this.table.addGlobalSecondaryIndex(gsi);

@@ -5,7 +5,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../../shared/adapters/dynamo-store.ts';
-import { open311KeyKey, open311RateKey } from '../../../shared/adapters/table.ts';
+import { open311KeyKey, rateKey } from '../../../shared/adapters/table.ts';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
 import { citizenRequest, postRequest } from './support.ts';
 
@@ -57,8 +57,8 @@ describe('POST /v1/admin/open311-keys', () => {
   it('counts a key’s requests on one item per key', async () => {
     const key = (await stack.api('POST', '/v1/admin/open311-keys', { token: admin, body: { name: 'Đếm' } })).json;
     for (let i = 0; i < 2; i++) await postRequest(stack, 'json', citizenRequest(key.apiKey));
-    const counter = await raw(open311RateKey(key.id));
-    expect(counter?.window).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    const counter = await raw(rateKey('open311', key.id));
+    expect(counter?.window).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/);
     expect(counter?.count).toBeGreaterThanOrEqual(1);
     expect(counter?.count).toBeLessThanOrEqual(2);
   });
