@@ -16,6 +16,7 @@ import {
 } from '../../../shared/app/open311.ts';
 import { authorizeOpen311Key, createOpen311Key, revokeOpen311Key } from '../../../shared/app/open311-keys.ts';
 import type { Open311Deps, Open311Key, Open311KeyStore } from '../../../shared/app/open311-ports.ts';
+import type { RateLimiter } from '../../../shared/app/ports.ts';
 import { toVnIso } from '../../../shared/calendar/index.ts';
 import { SYSTEM } from '../../../shared/domain/actor.ts';
 import type { Case } from '../../../shared/domain/case.ts';
@@ -46,10 +47,16 @@ class MemoryKeys implements Open311KeyStore {
     k.revokedBy ??= by;
     return { ...k };
   }
-  async countRequest(id: string, minute: string, limit: number) {
-    const w = this.windows.get(id);
+}
+
+/** The limiter's contract in memory: fixed one-minute windows per scope and client. */
+class MemoryLimiter implements RateLimiter {
+  readonly windows = new Map<string, { minute: number; count: number }>();
+  async allow(scope: string, client: string, now: Date, limit: number) {
+    const minute = Math.floor(now.getTime() / 60_000);
+    const w = this.windows.get(`${scope}#${client}`);
     if (!w || w.minute !== minute) {
-      this.windows.set(id, { minute, count: 1 });
+      this.windows.set(`${scope}#${client}`, { minute, count: 1 });
       return true;
     }
     if (w.count >= limit) return false;
@@ -112,6 +119,7 @@ beforeEach(() => {
     random: (n: number) => randomBytes(n),
     settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
     open311Keys: keys,
+    limiter: new MemoryLimiter(),
   } as unknown as Open311Deps;
 });
 
