@@ -13,6 +13,7 @@ import type { Actor, Role } from '../domain/actor.ts';
 import { hasRole, ROLES } from '../domain/actor.ts';
 import { DomainError, forbidden, RateLimited } from '../domain/errors.ts';
 import { parseInput } from '../domain/validation.ts';
+import { log } from '../log.ts';
 import { signedBytes, verifySignature } from './hmac.ts';
 import { errorResponse, json } from './responses.ts';
 
@@ -160,13 +161,21 @@ async function limitPublicWrites(
   options: HttpOptions<z.ZodType | undefined>,
 ) {
   const limit = config().PAKN_PUBLIC_RATE_LIMIT;
-  if (options.access !== 'public' || limit <= 0 || event.requestContext?.http?.method === 'GET') return;
+  const method = event.requestContext?.http?.method ?? event.routeKey?.split(' ')[0];
+  if (options.access !== 'public' || limit <= 0 || !method || method === 'GET') return;
   const viewer = headers['cloudfront-viewer-address']?.replace(/:\d+$/, '');
   const client = viewer || event.requestContext?.http?.sourceIp || 'unknown';
   const now = new Date(event.requestContext?.timeEpoch ?? Date.now());
-  if (!(await rateLimiter().allow('public', client, now, limit))) {
-    throw new RateLimited(60 - now.getUTCSeconds());
+  let allowed: boolean;
+  try {
+    allowed = await rateLimiter().allow('public', client, now, limit);
+  } catch (e) {
+    // Fail open: a counter that cannot be read must not stop citizens from filing; the API's own
+    // throttling still caps the total.
+    log('warn', 'rate limiter unavailable', { error: String((e as Error).message ?? e) });
+    return;
   }
+  if (!allowed) throw new RateLimited(60 - now.getUTCSeconds());
 }
 
 /** The caller of a `jwt` route (the authorizer guarantees one). */
