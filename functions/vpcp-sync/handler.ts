@@ -1,6 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { appDeps } from '../../shared/adapters/deps.ts';
-import { documentClient } from '../../shared/adapters/dynamo-store.ts';
+import { appDeps, tableClient } from '../../shared/adapters/deps.ts';
 import { vpcpGatewayFromConfig } from '../../shared/adapters/vpcp-http.ts';
 import { DynamoVpcpStore } from '../../shared/adapters/vpcp-store.ts';
 import { type SyncReport, syncVpcp } from '../../shared/app/vpcp.ts';
@@ -12,10 +11,7 @@ const cfg = config();
 const deps: VpcpDeps = {
   ...appDeps(),
   vpcp: vpcpGatewayFromConfig(cfg),
-  vpcpState: new DynamoVpcpStore(
-    documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
-    cfg.TABLE_NAME,
-  ),
+  vpcpState: new DynamoVpcpStore(tableClient(cfg), cfg.TABLE_NAME),
 };
 
 /**

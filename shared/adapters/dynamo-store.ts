@@ -105,10 +105,21 @@ export function documentClient(opts: ClientOptions = {}): DynamoDBDocumentClient
 
 type Item = Record<string, unknown>;
 
-const isConditionFailure = (err: unknown): boolean =>
+export const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 /** Runs a conditional write; a failed condition becomes the domain error, anything else propagates. */
+/** Runs a conditional write; `false` when its condition failed, anything else propagates. */
+export async function ifCondition(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
 async function conditional<T>(write: () => Promise<T>, onConflict: () => Error): Promise<T> {
   try {
     return await write();

@@ -6,23 +6,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Open311Deps, Open311Key, Open311KeyStore } from '../app/open311-ports.ts';
 import { config } from '../config.ts';
-import { appDeps, rateLimiter } from './deps.ts';
-import { documentClient } from './dynamo-store.ts';
+import { appDeps, rateLimiter, tableClient } from './deps.ts';
+import { ifCondition, isConditionFailure } from './dynamo-store.ts';
 import { open311KeyKey, PK } from './table.ts';
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
-
-/** Runs a conditional write; `false` when its condition failed. */
-async function ifCondition(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
-}
 
 function toKey(item: Record<string, unknown>): Open311Key {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -82,9 +68,6 @@ export function open311Deps(): Open311Deps {
   return {
     ...appDeps(),
     limiter: rateLimiter(),
-    open311Keys: new DynamoOpen311KeyStore(
-      documentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) }),
-      cfg.TABLE_NAME,
-    ),
+    open311Keys: new DynamoOpen311KeyStore(tableClient(cfg), cfg.TABLE_NAME),
   };
 }

@@ -5,20 +5,8 @@
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimiter } from '../app/ports.ts';
+import { ifCondition } from './dynamo-store.ts';
 import { PK, rateKey } from './table.ts';
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
-
-async function ifCondition(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
-}
 
 export class DynamoRateLimiter implements RateLimiter {
   constructor(

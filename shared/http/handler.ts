@@ -66,10 +66,8 @@ function errorShaper(): middy.MiddlewareObj<HttpEvent, HttpResult> {
   };
 }
 
-async function parseRequest<S extends z.ZodType | undefined>(
-  event: HttpEvent,
-  options: HttpOptions<S>,
-): Promise<HttpRequest<unknown>> {
+/** Lower-cased headers and the decoded body, refused over {@link MAX_BODY_BYTES} (413). */
+export function readRaw(event: HttpEvent): { headers: Record<string, string>; rawBody: string } {
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
   const rawBody = event.body
     ? event.isBase64Encoded
@@ -83,6 +81,14 @@ async function parseRequest<S extends z.ZodType | undefined>(
       `Nội dung gửi lên vượt quá ${MAX_BODY_BYTES / 1024} KB.`,
     );
   }
+  return { headers, rawBody };
+}
+
+async function parseRequest<S extends z.ZodType | undefined>(
+  event: HttpEvent,
+  options: HttpOptions<S>,
+): Promise<HttpRequest<unknown>> {
+  const { headers, rawBody } = readRaw(event);
   await limitPublicWrites(event, headers, options);
   const actor = await authenticate(event, headers, options);
   let body: unknown;

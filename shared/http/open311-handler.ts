@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import type { FormFields, Open311Format } from '../app/open311.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import { type HttpEvent, type HttpResult, MAX_BODY_BYTES } from './handler.ts';
+import { type HttpEvent, type HttpResult, readRaw } from './handler.ts';
 import { type Open311Root, open311ErrorResponse, open311Response } from './open311-format.ts';
 
 export interface Open311HttpRequest {
@@ -56,19 +56,7 @@ export function open311Handler(run: (req: Open311HttpRequest) => Promise<Open311
 function parseRequest(event: HttpEvent): Open311HttpRequest {
   const format = formatOf(event.rawPath);
   if (!format) throw notFound('Không tìm thấy: tài nguyên Open311 phải kết thúc bằng .json hoặc .xml.');
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
-  const rawBody = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
-  if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError(
-      'payload_too_large',
-      'payload_too_large',
-      `Nội dung gửi lên vượt quá ${MAX_BODY_BYTES / 1024} KB.`,
-    );
-  }
+  const { headers, rawBody } = readRaw(event);
   const form: FormFields = {};
   if (rawBody) {
     if (!/^application\/x-www-form-urlencoded\b/i.test(headers['content-type'] ?? '')) {
