@@ -132,7 +132,11 @@ type Mutation =
 
 /** Own, enumerable property even for `__proto__`, so JSON.stringify sends it as a key. */
 function put(target: Json, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // A shallow copy: fast-check hands the same constant object to several mutations, and putting one
+  // object inside itself would make the body circular (not JSON at all). Shallow, because some bad
+  // values are nested thousands deep on purpose.
+  const own = Array.isArray(value) ? [...value] : value !== null && typeof value === 'object' ? { ...value } : value;
+  Object.defineProperty(target, key, { value: own, enumerable: true, writable: true, configurable: true });
 }
 
 function mutate(sample: Json, mutations: Mutation[]): Json {
