@@ -15,6 +15,7 @@ import {
   open311ServiceDefinitionSchema,
   open311ServiceRequestSchema,
   open311ServiceSchema,
+  serviceAttributes,
 } from '../app/open311.ts';
 import { open311KeyInput } from '../app/open311-keys.ts';
 import { CONTENT_TYPES as REPORT_FILE_TYPES, REPORT_FORMATS } from '../app/report-formats.ts';
@@ -277,42 +278,12 @@ const SERVICES = [
   },
 ];
 
+/** The example is the real definition (first attributes, sample communes), so it cannot drift from the code. */
 const SERVICE_DEFINITION = {
   service_code: 'dat-dai',
-  attributes: [
-    {
-      variable: true,
-      code: 'consent',
-      datatype: 'singlevaluelist',
-      required: true,
-      datatype_description: null,
-      order: 2,
-      description: 'Người gửi đồng ý cho cơ quan nhà nước sử dụng thông tin cá nhân để xử lý phản ánh, kiến nghị.',
-      values: [{ key: 'true', name: 'Đồng ý' }],
-    },
-    {
-      variable: true,
-      code: 'kind',
-      datatype: 'singlevaluelist',
-      required: false,
-      datatype_description: 'Mặc định: phan_anh.',
-      order: 3,
-      description: 'Loại: phản ánh (nêu vấn đề) hay kiến nghị (kèm đề xuất giải pháp).',
-      values: [
-        { key: 'phan_anh', name: 'Phản ánh' },
-        { key: 'kien_nghi', name: 'Kiến nghị' },
-      ],
-    },
-    {
-      variable: true,
-      code: 'title',
-      datatype: 'string',
-      required: false,
-      datatype_description: 'Tối đa 200 ký tự; mặc định là câu đầu của nội dung.',
-      order: 4,
-      description: 'Tiêu đề phản ánh, kiến nghị.',
-    },
-  ],
+  attributes: serviceAttributes({ localities: [{ code: 'X003', name: 'Xã Sơn Hà' }] })
+    .filter((a) => a.variable)
+    .slice(0, 3),
 };
 
 // --- parameters -------------------------------------------------------------------------------------
