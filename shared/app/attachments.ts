@@ -177,6 +177,25 @@ export async function attachmentsForIntake(
   uploadIds: string[],
   intakeKey: string | undefined,
 ): Promise<Attachment[]> {
+  return checkUploads(deps, uploadIds, 'Chưa tiếp nhận: tệp đính kèm chưa hợp lệ.', async (id, attached) => {
+    const owner = attached.metadata.case ? await deps.cases.get(attached.metadata.case) : undefined;
+    const entry = owner?.attachments?.find((a) => a.id === id);
+    if (intakeKey && owner?.intakeKey === intakeKey && entry) return entry;
+    return `Tệp "${nameOf(attached)}" đã được gửi kèm một phản ánh, kiến nghị khác; vui lòng chọn lại tệp.`;
+  });
+}
+
+/**
+ * The checks intake and answers share: each upload must be checked clean (its entry comes from the
+ * checked copy, never from what the client says); an upload already under a case is for `onAttached`
+ * to accept (an entry) or refuse (a message); anything else is not ready. All refusals are named.
+ */
+async function checkUploads(
+  deps: AppDeps,
+  uploadIds: string[],
+  summary: string,
+  onAttached: (id: string, attached: StoredObject) => Promise<Attachment | string>,
+): Promise<Attachment[]> {
   if (uploadIds.length === 0) return [];
   const files = filesOf(deps);
   const out: Attachment[] = [];
@@ -188,21 +207,15 @@ export async function attachmentsForIntake(
       continue;
     }
     const attached = await files.head(keyOf('attached', id));
-    if (attached) {
-      const owner = attached.metadata.case ? await deps.cases.get(attached.metadata.case) : undefined;
-      const entry = owner?.attachments?.find((a) => a.id === id);
-      if (intakeKey && owner?.intakeKey === intakeKey && entry) out.push(entry);
-      else
-        problems.push(`Tệp "${nameOf(attached)}" đã được gửi kèm một phản ánh, kiến nghị khác; vui lòng chọn lại tệp.`);
-      continue;
-    }
-    problems.push(await notReady(deps, id));
+    const verdict = attached ? await onAttached(id, attached) : await notReady(deps, id);
+    if (typeof verdict === 'string') problems.push(verdict);
+    else out.push(verdict);
   }
   if (problems.length > 0) {
     throw new DomainError(
       'validation',
       'attachments_not_ready',
-      `Chưa tiếp nhận: tệp đính kèm chưa hợp lệ. ${problems[0]}`,
+      `${summary} ${problems[0]}`,
       problems.map((message) => ({ field: 'attachments', message })),
     );
   }
@@ -224,32 +237,13 @@ async function notReady(deps: AppDeps, id: string): Promise<string> {
  * what the client says. `bindAttachments` then moves them under the case, as at intake.
  */
 export async function attachmentsForAnswer(deps: AppDeps, uploadIds: string[]): Promise<Attachment[]> {
-  if (uploadIds.length === 0) return [];
-  const files = filesOf(deps);
-  const out: Attachment[] = [];
-  const problems: string[] = [];
-  for (const id of uploadIds) {
-    const clean = await files.head(keyOf('clean', id));
-    if (clean) {
-      out.push({ id, fileName: nameOf(clean), contentType: clean.contentType, size: clean.size, status: 'clean' });
-      continue;
-    }
-    const attached = await files.head(keyOf('attached', id));
-    problems.push(
-      attached
-        ? `Tệp "${nameOf(attached)}" đã thuộc một phản ánh, kiến nghị; vui lòng tải lên văn bản kết quả.`
-        : await notReady(deps, id),
-    );
-  }
-  if (problems.length > 0) {
-    throw new DomainError(
-      'validation',
-      'attachments_not_ready',
-      `Chưa gửi kết quả: văn bản kết quả chưa hợp lệ. ${problems[0]}`,
-      problems.map((message) => ({ field: 'attachments', message })),
-    );
-  }
-  return out;
+  return checkUploads(
+    deps,
+    uploadIds,
+    'Chưa gửi kết quả: văn bản kết quả chưa hợp lệ.',
+    async (_id, attached) =>
+      `Tệp "${nameOf(attached)}" đã thuộc một phản ánh, kiến nghị; vui lòng tải lên văn bản kết quả.`,
+  );
 }
 
 /**

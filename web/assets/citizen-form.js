@@ -12,10 +12,9 @@ import {
   DUE_LABELS,
   FieldErrors,
   failureMessage,
-  fillSelect,
+  fillReferencePickers,
   formatDate,
   formatDateTime,
-  loadReference,
   newKey,
   STATUS_LABELS,
 } from './pakn.js';
@@ -63,15 +62,7 @@ let idempotencyKey = newKey();
 let sending = false;
 let communeLevel = new Set();
 
-loadReference().then(({ categories, localities }) => {
-  fillSelect(
-    $('categoryCode'),
-    categories.map((c) => ({ value: c.code, label: c.name })),
-  );
-  fillSelect(
-    $('localityCode'),
-    localities.map((l) => ({ value: l.code, label: l.name })),
-  );
+fillReferencePickers($).then(({ categories }) => {
   communeLevel = new Set(categories.filter((c) => c.communeLevel).map((c) => c.code));
 });
 

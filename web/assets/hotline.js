@@ -13,10 +13,9 @@ import {
   clean,
   FieldErrors,
   failureMessage,
-  fillSelect,
+  fillReferencePickers,
   formatDateTime,
   h,
-  loadReference,
   newKey,
   vnLocalInput,
 } from './pakn.js';
@@ -92,16 +91,7 @@ $('sign-out').addEventListener('click', () => {
   $('operator-name').focus();
 });
 
-loadReference().then(({ categories, localities }) => {
-  fillSelect(
-    $('categoryCode'),
-    categories.map((c) => ({ value: c.code, label: c.name })),
-  );
-  fillSelect(
-    $('localityCode'),
-    localities.map((l) => ({ value: l.code, label: l.name })),
-  );
-});
+fillReferencePickers($);
 
 $('resolved').addEventListener('change', () => {
   $('answer-field').hidden = !$('resolved').checked;

@@ -157,6 +157,20 @@ export async function loadReference() {
   };
 }
 
+/** Fill the `categoryCode` and `localityCode` pickers of a page from the API; resolves to the reference data. */
+export async function fillReferencePickers($) {
+  const reference = await loadReference();
+  fillSelect(
+    $('categoryCode'),
+    reference.categories.map((c) => ({ value: c.code, label: c.name })),
+  );
+  fillSelect(
+    $('localityCode'),
+    reference.localities.map((l) => ({ value: l.code, label: l.name })),
+  );
+  return reference;
+}
+
 /**
  * Live character count for a field limited to `max` characters. The visible count updates as one
  * types; screen readers hear it through a polite live region, after a pause, not per keystroke.
