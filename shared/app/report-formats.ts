@@ -6,12 +6,13 @@
  * Both formats hold counts and the names of agencies, categories and channels only: no case, no
  * submitter.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationError } from '../domain/errors.ts';
 import { RATING_LEVELS } from '../domain/rating.ts';
 import type { RatingCounts } from './rating-report.ts';
 import templateData from './report-template.json' with { type: 'json' };
 import { COUNTER_KEYS, type Counters, type PeriodicReport } from './reports.ts';
+import { writeXlsx, type XlsxSheet, type XlsxStyle } from './xlsx.ts';
 
 const column = z.object({ label: z.string().min(1), width: z.number().positive() });
 /** A level's count, its share (`share:<level>`), or one of the other rating figures. */
@@ -154,86 +155,95 @@ export function toCsv(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEMPLATE):
 
 // --- XLSX ----------------------------------------------------------------------------------------
 
-const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } } as const;
+const BOLD: XlsxStyle = { bold: true };
+const PERCENT: XlsxStyle = { numFmt: '0.0%' };
+/** A header row: bold, centred and wrapped, 48 points high. */
+const HEADER_ROW: XlsxStyle = { bold: true, wrap: true, horizontal: 'center', vertical: 'center' };
+const HEADER_CELL: XlsxStyle = { fill: 'FFDCE6F1', borderBottom: 'thin' };
 /** Rows above the table: title, period, blank. The header is the next row and stays frozen with them. */
 const TITLE_ROWS = 3;
 
 /**
  * A workbook with the summary table (title, period, header row frozen with the name columns,
- * autofilter, widths from the template), the weekly series and an information sheet.
- * exceljs is loaded on first use so JSON requests do not pay for it at cold start.
+ * autofilter, widths from the template), the weekly series, the ratings and an information sheet.
+ * Rates are fractions shown as percentages (`0.0%`); dates are dd/mm/yyyy text.
  */
 export async function toXlsx(r: PeriodicReport, tpl: ReportTemplate = REPORT_TEMPLATE): Promise<Buffer> {
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Hệ thống PAKN';
-  wb.title = tpl.title;
-  wb.created = new Date(r.generatedAt);
-
   const fixed = [tpl.columns.group, tpl.columns.code, tpl.columns.name];
-  const sheet = wb.addWorksheet(tpl.summarySheet, {
-    views: [{ state: 'frozen', xSplit: fixed.length, ySplit: TITLE_ROWS + 1 }],
-  });
-  sheet.columns = [...fixed, ...tpl.counters].map((c) => ({ width: c.width }));
-  sheet.getCell(1, 1).value = tpl.title;
-  sheet.getCell(1, 1).font = { bold: true, size: 14 };
-  sheet.getCell(2, 1).value = `Kỳ báo cáo: từ ngày ${viDate(r.from)} đến ngày ${viDate(r.to)}`;
-
-  const header = sheet.getRow(TITLE_ROWS + 1);
-  header.values = [...fixed.map((c) => c.label), ...tpl.counters.map((c) => c.label)];
-  header.font = { bold: true };
-  header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
-  header.height = 48;
-  header.eachCell((cell) => {
-    cell.fill = HEADER_FILL;
-    cell.border = { bottom: { style: 'thin' } };
-  });
-
-  for (const row of reportTable(r, tpl)) {
-    const added = sheet.addRow([
-      row.group,
-      row.code,
-      row.name,
-      ...tpl.counters.map((c) => (c.key === 'onTimeRate' ? row.counters.onTimeRate : row.counters[c.key])),
-    ]);
-    if (row.total) added.font = { bold: true };
-  }
-  const rateColumn = tpl.counters.findIndex((c) => c.key === 'onTimeRate');
-  if (rateColumn >= 0) sheet.getColumn(fixed.length + rateColumn + 1).numFmt = '0.0%';
-  sheet.autoFilter = {
-    from: { row: TITLE_ROWS + 1, column: 1 },
-    to: { row: TITLE_ROWS + 1, column: fixed.length + tpl.counters.length },
+  const width = (c: { width: number }) => ({ width: c.width });
+  const summary: XlsxSheet = {
+    name: tpl.summarySheet,
+    freeze: { columns: fixed.length, rows: TITLE_ROWS + 1 },
+    columns: [
+      ...fixed.map(width),
+      ...tpl.counters.map((c) => (c.key === 'onTimeRate' ? { width: c.width, style: PERCENT } : width(c))),
+    ],
+    autoFilter: { row: TITLE_ROWS + 1, from: 1, to: fixed.length + tpl.counters.length },
+    rows: [
+      { cells: [{ value: tpl.title, style: { bold: true, size: 14 } }] },
+      { cells: [`Kỳ báo cáo: từ ngày ${viDate(r.from)} đến ngày ${viDate(r.to)}`] },
+      undefined,
+      {
+        style: HEADER_ROW,
+        height: 48,
+        cells: [...fixed, ...tpl.counters].map((c) => ({ value: c.label, style: HEADER_CELL })),
+      },
+      ...reportTable(r, tpl).map((row) => ({
+        ...(row.total ? { style: BOLD } : {}),
+        cells: [
+          row.group,
+          row.code,
+          row.name,
+          ...tpl.counters.map((c) => (c.key === 'onTimeRate' ? row.counters.onTimeRate : row.counters[c.key])),
+        ],
+      })),
+    ],
   };
 
-  const weeks = wb.addWorksheet(tpl.weeks.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
-  weeks.columns = tpl.weeks.columns.map((c) => ({ header: c.label, key: c.key, width: c.width }));
-  weeks.getRow(1).font = { bold: true };
-  for (const w of r.byWeek) weeks.addRow({ ...w, weekStart: viDate(w.weekStart), weekEnd: viDate(w.weekEnd) });
-
-  addRatingsSheet(wb, r, tpl);
-
-  const info = wb.addWorksheet(tpl.infoSheet);
-  info.columns = [{ width: 36 }, { width: 90 }];
-  info.addRows([
-    ['Báo cáo', tpl.title],
-    ['Từ ngày', viDate(r.from)],
-    ['Đến ngày', viDate(r.to)],
-    ['Thời điểm lập', r.generatedAt],
-    ['Số kỳ trước chuyển sang tính từ PAKN tiếp nhận từ ngày', viDate(r.carriedOverSince)],
-    [
-      'Đối chiếu',
-      'Kỳ trước chuyển sang + Tiếp nhận mới = Đã xử lý (đúng hạn + quá hạn) + Đang xử lý (trong hạn + quá hạn) + Không tiếp nhận + Gộp do trùng lặp, trên từng dòng.',
+  const weeks: XlsxSheet = {
+    name: tpl.weeks.sheet,
+    freeze: { rows: 1 },
+    columns: tpl.weeks.columns.map(width),
+    rows: [
+      { style: BOLD, cells: tpl.weeks.columns.map((c) => c.label) },
+      ...r.byWeek.map((w) => ({
+        cells: tpl.weeks.columns.map((c) =>
+          c.key === 'weekStart' || c.key === 'weekEnd' ? viDate(w[c.key]) : w[c.key],
+        ),
+      })),
     ],
-    ['Ghi chú', 'PAKN trả lời ngay qua đường dây nóng được tính là đã xử lý đúng hạn.'],
-    [
-      tpl.ratings.sheet,
-      'Mỗi PAKN được tính một lần theo đánh giá cuối cùng của người gửi trong kỳ, cho cơ quan đã trả lời; tỷ lệ từng mức = số đánh giá mức đó / tổng số đánh giá. Tỷ lệ phải xử lý lại = số lượt trả lời trong kỳ bị người gửi đánh giá chưa được giải quyết (trước ngày cuối kỳ) / số lượt trả lời trong kỳ. Ý kiến của người gửi chỉ có trên trang giám sát, không đưa vào tệp.',
-    ],
-  ]);
-  info.getColumn(1).font = { bold: true };
-  info.getColumn(2).alignment = { wrapText: true };
+  };
 
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  const info: XlsxSheet = {
+    name: tpl.infoSheet,
+    columns: [
+      { width: 36, style: BOLD },
+      { width: 90, style: { wrap: true } },
+    ],
+    rows: [
+      ['Báo cáo', tpl.title],
+      ['Từ ngày', viDate(r.from)],
+      ['Đến ngày', viDate(r.to)],
+      ['Thời điểm lập', r.generatedAt],
+      ['Số kỳ trước chuyển sang tính từ PAKN tiếp nhận từ ngày', viDate(r.carriedOverSince)],
+      [
+        'Đối chiếu',
+        'Kỳ trước chuyển sang + Tiếp nhận mới = Đã xử lý (đúng hạn + quá hạn) + Đang xử lý (trong hạn + quá hạn) + Không tiếp nhận + Gộp do trùng lặp, trên từng dòng.',
+      ],
+      ['Ghi chú', 'PAKN trả lời ngay qua đường dây nóng được tính là đã xử lý đúng hạn.'],
+      [
+        tpl.ratings.sheet,
+        'Mỗi PAKN được tính một lần theo đánh giá cuối cùng của người gửi trong kỳ, cho cơ quan đã trả lời; tỷ lệ từng mức = số đánh giá mức đó / tổng số đánh giá. Tỷ lệ phải xử lý lại = số lượt trả lời trong kỳ bị người gửi đánh giá chưa được giải quyết (trước ngày cuối kỳ) / số lượt trả lời trong kỳ. Ý kiến của người gửi chỉ có trên trang giám sát, không đưa vào tệp.',
+      ],
+    ].map((cells) => ({ cells })),
+  };
+
+  return writeXlsx({
+    creator: 'Hệ thống PAKN',
+    title: tpl.title,
+    created: new Date(r.generatedAt),
+    sheets: [summary, weeks, ratingsSheet(r, tpl), info],
+  });
 }
 
 const ratingValue = (c: RatingCounts, key: RatingColumnKey): number | null => {
@@ -243,23 +253,31 @@ const ratingValue = (c: RatingCounts, key: RatingColumnKey): number | null => {
 };
 
 /** Ratings and reopened answers per agency, the province first; shares and rates as percentages. */
-function addRatingsSheet(wb: import('exceljs').Workbook, r: PeriodicReport, tpl: ReportTemplate): void {
+function ratingsSheet(r: PeriodicReport, tpl: ReportTemplate): XlsxSheet {
   const spec = tpl.ratings;
-  const sheet = wb.addWorksheet(spec.sheet, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
-  sheet.columns = [spec.code, spec.name, ...spec.columns].map((c) => ({ width: c.width }));
-  const header = sheet.getRow(1);
-  header.values = [spec.code.label, spec.name.label, ...spec.columns.map((c) => c.label)];
-  header.font = { bold: true };
-  header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
-  header.height = 48;
   const rows = [{ agencyId: '', name: spec.totalName, ...r.ratings.totals }, ...r.ratings.byAgency];
-  rows.forEach((row, i) => {
-    const added = sheet.addRow([row.agencyId, row.name, ...spec.columns.map((c) => ratingValue(row, c.key))]);
-    if (i === 0) added.font = { bold: true };
-  });
-  spec.columns.forEach((c, i) => {
-    if (c.key.startsWith('share:') || c.key === 'reopenRate') sheet.getColumn(3 + i).numFmt = '0.0%';
-  });
+  return {
+    name: spec.sheet,
+    freeze: { columns: 2, rows: 1 },
+    columns: [
+      { width: spec.code.width },
+      { width: spec.name.width },
+      ...spec.columns.map((c) =>
+        c.key.startsWith('share:') || c.key === 'reopenRate' ? { width: c.width, style: PERCENT } : { width: c.width },
+      ),
+    ],
+    rows: [
+      {
+        style: HEADER_ROW,
+        height: 48,
+        cells: [spec.code.label, spec.name.label, ...spec.columns.map((c) => c.label)],
+      },
+      ...rows.map((row, i) => ({
+        ...(i === 0 ? { style: BOLD } : {}),
+        cells: [row.agencyId, row.name, ...spec.columns.map((c) => ratingValue(row, c.key))],
+      })),
+    ],
+  };
 }
 
 /** `format` query parameter: JSON unless asked otherwise. */

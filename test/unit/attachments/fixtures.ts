@@ -254,7 +254,7 @@ export const DOCM_MAIN = 'application/vnd.ms-word.document.macroEnabled.main+xml
 export const docxBomb = (megabytes = 120) =>
   docx([{ name: 'word/media/image1.png', data: Buffer.alloc(megabytes * 1024 * 1024) }]);
 
-/** A real XLSX written by exceljs (a dependency of the reports). */
+/** A real XLSX written by exceljs (a dev dependency, a writer other than the reports’ own). */
 export async function xlsx(): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();

@@ -124,13 +124,25 @@ describe('XLSX', () => {
     const table = reportTable(report);
     table.forEach((expected, i) => {
       const values = (sheet.getRow(headerRow + 1 + i).values as unknown[]).slice(1);
-      expect(values.slice(0, 3)).toEqual([expected.group, expected.code, expected.name]);
+      // An empty code (the province row) is a blank cell.
+      expect(values.slice(0, 3)).toEqual([expected.group, expected.code || undefined, expected.name]);
       REPORT_TEMPLATE.counters.forEach((c, k) => {
         const want = c.key === 'onTimeRate' ? expected.counters.onTimeRate : expected.counters[c.key];
         expect(values[3 + k] ?? null).toBe(want);
       });
     });
     expect(sheet.getColumn(3 + REPORT_TEMPLATE.counters.length).numFmt).toBe('0.0%');
+    // The look: bold title, a shaded, underlined, wrapped header, a bold totals row.
+    expect(sheet.getCell('A1').font).toMatchObject({ bold: true, size: 14 });
+    expect(sheet.getRow(headerRow).height).toBe(48);
+    expect(sheet.getCell(headerRow, 4)).toMatchObject({
+      fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } },
+      border: { bottom: { style: 'thin' } },
+      alignment: { wrapText: true, horizontal: 'center', vertical: 'middle' },
+    });
+    expect(sheet.getRow(headerRow + 1).font?.bold).toBe(true);
+    expect(sheet.getRow(headerRow + 2).font?.bold).toBeFalsy();
+    expect(sheet.autoFilter).toBe(`A${headerRow}:O${headerRow}`);
 
     const weeks = wb.getWorksheet('Theo tuần')!;
     expect(weeks.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -142,7 +154,11 @@ describe('XLSX', () => {
       report.byWeek[0]!.handled,
     ]);
     expect(weeks.rowCount).toBe(1 + report.byWeek.length);
-    expect(wb.getWorksheet('Thông tin')).toBeDefined();
+    const info = wb.getWorksheet('Thông tin')!;
+    expect(info.getCell('A2')).toMatchObject({ value: 'Từ ngày', font: { bold: true } });
+    expect(info.getCell('B2').value).toBe('01/07/2026');
+    expect(info.getColumn(2)).toMatchObject({ width: 90, alignment: { wrapText: true } });
+    expect(wb).toMatchObject({ creator: 'Hệ thống PAKN', title: REPORT_TEMPLATE.title });
   });
 
   it('is served base64 with the spreadsheet content type and an ASCII file name', async () => {
