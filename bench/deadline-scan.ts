@@ -82,7 +82,8 @@ export async function deadlineScanCost(doc: DynamoDBDocumentClient, table: strin
   const itemsRead = reads.queryItems + reads.scanItems + reads.getItems;
   note(
     `deadline scan: ${round(ms)} ms, ${report.escalated} escalated, ${mails.length} digests; items read: ` +
-      `${reads.queryItems} by queries (due index + reference data), ${reads.getItems} by gets, ` +
+      `${reads.queryItems} by queries (the due index, whole cases), ${reads.getItems} by gets (reference ` +
+      `snapshot, ladder, cases the index was behind on), ` +
       `${reads.scanItems} by scans; ${reads.writes} writes`,
   );
   const fullScanItemsRead = await fullScan(doc, table);

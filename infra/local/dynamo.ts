@@ -16,9 +16,11 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
+  type Projection,
   ScanCommand,
   type TableDescription,
   UpdateTableCommand,
+  type UpdateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../shared/adapters/dynamo-store.ts';
 import { tableDefinition } from '../../shared/adapters/table.ts';
@@ -195,32 +197,53 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, tim
     }
   };
   await waitActive();
-  // A data directory made by an older version lacks indexes added since. DynamoDB Local adds them
-  // in place (one per UpdateTable, as a CloudFormation update would); dynalite cannot, so there the
-  // table is rebuilt with its items copied over — local development data, small by nature.
+  // A data directory made by an older version lacks indexes added since, or has one whose projection
+  // changed since (the due index now carries whole cases). DynamoDB Local changes them in place, one
+  // per UpdateTable as a CloudFormation update would (a changed one is deleted, then created again);
+  // dynalite cannot, so there the table is rebuilt with its items copied over — local development
+  // data, small by nature.
   const wanted = tableDefinition(tableName);
-  const missing = () =>
-    describe().then((t) =>
-      (wanted.GlobalSecondaryIndexes ?? []).filter(
-        (g) => !(t?.GlobalSecondaryIndexes ?? []).some((e) => e.IndexName === g.IndexName),
-      ),
+  const outdated = async () => {
+    const have = (await describe())?.GlobalSecondaryIndexes ?? [];
+    return (wanted.GlobalSecondaryIndexes ?? [])
+      .map((gsi) => ({ gsi, existing: have.find((e) => e.IndexName === gsi.IndexName) }))
+      .filter(({ gsi, existing }) => !existing || !sameProjection(existing.Projection, gsi.Projection));
+  };
+  const update = (change: NonNullable<UpdateTableCommandInput['GlobalSecondaryIndexUpdates']>[number]) =>
+    client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [change],
+      }),
     );
-  for (const gsi of await missing()) {
-    try {
-      await client.send(
-        new UpdateTableCommand({
-          TableName: tableName,
-          AttributeDefinitions: wanted.AttributeDefinitions,
-          GlobalSecondaryIndexUpdates: [{ Create: gsi }],
-        }),
-      );
-      await waitActive();
-    } catch (err) {
-      if (!(err instanceof Error && err.name === 'ValidationException')) throw err;
-      break;
+  /** Delete an index and wait until it is gone; `false` if the engine kept it as it was (dynalite). */
+  const drop = async (name: string): Promise<boolean> => {
+    await update({ Delete: { IndexName: name } });
+    for (;;) {
+      const index = (await describe())?.GlobalSecondaryIndexes?.find((e) => e.IndexName === name);
+      if (!index) return true;
+      if (index.IndexStatus !== 'DELETING') return false;
+      if (Date.now() > deadline) throw new Error(`index ${name} of ${tableName} is not deleted after ${timeoutMs} ms`);
+      await sleep(50);
     }
+  };
+  try {
+    for (const { gsi, existing } of await outdated()) {
+      if (existing && !(await drop(existing.IndexName ?? ''))) break;
+      await update({ Create: gsi });
+      await waitActive();
+    }
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'ValidationException')) throw err;
   }
-  if ((await missing()).length > 0) await rebuildTable(client, tableName);
+  if ((await outdated()).length > 0) await rebuildTable(client, tableName);
+}
+
+/** Same projection type and the same projected attributes, in any order. */
+function sameProjection(a: Projection | undefined, b: Projection | undefined): boolean {
+  const attrs = (p: Projection | undefined) => [...(p?.NonKeyAttributes ?? [])].sort().join('\u0000');
+  return (a?.ProjectionType ?? 'ALL') === (b?.ProjectionType ?? 'ALL') && attrs(a) === attrs(b);
 }
 
 async function rebuildTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -20,7 +20,18 @@ async function readJson<T>(name: string): Promise<T> {
   return JSON.parse(await readFile(join(SAMPLE_DIR, name), 'utf8')) as T;
 }
 
-export async function seedSample(store: ReferenceStore, now: Date): Promise<number> {
+/** A store keeping a reference snapshot (`DynamoStore`): seeding rebuilds it once, after every item. */
+interface SnapshotKeeper {
+  deferringSnapshot?(): ReferenceStore;
+  rebuildReferenceSnapshot?(): Promise<void>;
+}
+
+/**
+ * Writes each sample item that is missing, then rebuilds the reference snapshot once (not once per
+ * item), which also repairs a data directory whose snapshot is missing or behind its items (an older
+ * version, a write cut short).
+ */
+export async function seedSample(store: ReferenceStore & SnapshotKeeper, now: Date): Promise<number> {
   const { agencies, localities } = await readJson<{ agencies: Agency[]; localities: Locality[] }>('agencies.json');
   const { categories } = await readJson<{ categories: Category[] }>('categories.json');
   const routing: RoutingSettings = { rules: SAMPLE_RULES, autoForwardThreshold: 0.6 };
@@ -32,14 +43,16 @@ export async function seedSample(store: ReferenceStore, now: Date): Promise<numb
     ['sla-policy', 'current', DEFAULT_SLA_POLICY],
     ['escalation-ladder', 'current', DEFAULT_ESCALATION_LADDER],
   ];
+  const writer = store.deferringSnapshot?.() ?? store;
   let written = 0;
   for (const [kind, id, value] of items) {
     try {
-      await store.putReference(kind, id, value, 0, 'seed', toVnIso(now));
+      await writer.putReference(kind, id, value, 0, 'seed', toVnIso(now));
       written++;
     } catch (e) {
       if (!(e instanceof VersionConflict)) throw e;
     }
   }
+  await store.rebuildReferenceSnapshot?.();
   return written;
 }

@@ -22,10 +22,14 @@ import type {
   ReferenceChange,
   ReferenceItem,
   ReferenceKind,
+  ReferenceSnapshot,
   ReferenceStore,
+  SnapshotKind,
 } from '../app/ports.ts';
+import { isSnapshotKind, listSnapshot, SNAPSHOT_KINDS } from '../app/ports.ts';
 import type { Case, CaseStatus } from '../domain/case.ts';
-import { CodeTaken, VersionConflict, validationError } from '../domain/errors.ts';
+import { CodeTaken, DomainError, VersionConflict, validationError } from '../domain/errors.ts';
+import { log } from '../log.ts';
 import {
   AGENCY_INDEX,
   AGENCY_PK,
@@ -59,6 +63,7 @@ import {
   periodPartition,
   referenceKey,
   referencePartition,
+  referenceSnapshotKey,
   SK,
   TABLE_ATTRIBUTES,
   vnInstant,
@@ -196,7 +201,17 @@ export class DynamoStore implements CaseStore, ReferenceStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** `deferred`: reference writes leave the snapshot alone (see {@link deferringSnapshot}). */
+    private readonly snapshot: 'kept' | 'deferred' = 'kept',
   ) {}
+
+  /**
+   * The same store, whose reference writes leave the snapshot for one `rebuildReferenceSnapshot`
+   * afterwards: for loading many items at once (`npm run seed`), not for serving requests.
+   */
+  deferringSnapshot(): DynamoStore {
+    return new DynamoStore(this.doc, this.tableName, 'deferred');
+  }
 
   // --- cases -------------------------------------------------------------------------------------
 
@@ -320,14 +335,15 @@ export class DynamoStore implements CaseStore, ReferenceStore {
               TableName: this.tableName,
               IndexName: DUE_INDEX,
               KeyConditionExpression: '#pk = :pk AND #sk <= :bound',
-              ExpressionAttributeNames: { '#pk': DUE_PK, '#sk': DUE_SK, '#code': 'code', '#due': DUE_AT },
+              ExpressionAttributeNames: { '#pk': DUE_PK, '#sk': DUE_SK },
               ExpressionAttributeValues: { ':pk': duePartition(shard), ':bound': bound },
-              ProjectionExpression: '#code, #due, #sk',
               ExclusiveStartKey: start,
             }),
           );
+          // The index projects the whole case (table.ts): the caller plans on it without a GetItem.
           for (const it of out.Items ?? []) {
-            rows.push({ key: String(it[DUE_SK]), entry: { code: String(it.code), dueAt: String(it[DUE_AT]) } });
+            const entry = { code: String(it.code), dueAt: String(it[DUE_AT]), indexed: toCase(it) };
+            rows.push({ key: String(it[DUE_SK]), entry });
           }
           start = out.LastEvaluatedKey;
         } while (start);
@@ -493,6 +509,9 @@ export class DynamoStore implements CaseStore, ReferenceStore {
     // `before` needs the stored value; the version condition below guarantees it is the one replaced.
     const current = expectedVersion === 0 ? undefined : await this.getReference<T>(kind, id);
     if (expectedVersion !== 0 && current?.version !== expectedVersion) throw conflict();
+    // A change the snapshot could not hold is refused before anything is written.
+    const keep = isSnapshotKind(kind) && this.snapshot === 'kept';
+    if (keep) await this.checkSnapshotFits(kind, { id, value, version: expectedVersion + 1 });
     const change: ReferenceChange = current
       ? { at, actor, before: current.value, after: value }
       : { at, actor, after: value };
@@ -520,7 +539,128 @@ export class DynamoStore implements CaseStore, ReferenceStore {
         ),
       conflict,
     );
+    if (keep) await this.rebuildReferenceSnapshot();
     return next;
+  }
+
+  // --- reference snapshot ------------------------------------------------------------------------
+  // One item holds every item of the kinds `referenceData` loads, so loading them is one read, not
+  // one per agency, locality and calendar year. Each write of those kinds rebuilds it from the items
+  // (conditional on its version, retried on a race); a table written before it existed gets it on
+  // first read. A reference write that dies between its item and the snapshot leaves the snapshot one
+  // change behind until the next rebuild: the next reference write, the daily summary's (once a
+  // working day) or the local stack's seed on start.
+
+  async referenceSnapshot(): Promise<ReferenceSnapshot> {
+    const stored = await this.readSnapshot();
+    if (stored?.data) return stored.data;
+    const built = await this.buildSnapshot();
+    try {
+      // A reader that may not write (the GET-only functions) or loses the race still has what it built.
+      await ifCondition(() => this.writeSnapshot(built, stored?.version ?? 0));
+    } catch (err) {
+      log(err instanceof ReferenceDataTooLarge ? 'error' : 'warn', 'reference snapshot not stored', {
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+    }
+    return built;
+  }
+
+  /** Rebuild the snapshot from the items. Throws `ReferenceDataTooLarge` (and empties it) when they no longer fit. */
+  async rebuildReferenceSnapshot(): Promise<void> {
+    for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+      // The version is read before the items: a change whose item lands after our reads makes its own
+      // rebuild, which either replaces ours or makes our conditional write fail, and we read again.
+      const stored = await this.readSnapshot();
+      const built = await this.buildSnapshot();
+      const bytes = snapshotBytes(built);
+      if (bytes > MAX_ITEM_BYTES) {
+        // Never leave a snapshot that misses items: one without data makes readers list the items (and log why).
+        if (stored) {
+          await ifCondition(() =>
+            this.doc.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: { ...referenceSnapshotKey(), version: stored.version + 1, tooLargeBytes: bytes },
+                ConditionExpression: '#v = :v',
+                ExpressionAttributeNames: { '#v': 'version' },
+                ExpressionAttributeValues: { ':v': stored.version },
+              }),
+            ),
+          );
+        }
+        throw new ReferenceDataTooLarge(bytes);
+      }
+      if (await ifCondition(() => this.writeSnapshot(built, stored?.version ?? 0))) return;
+    }
+    throw new Error(`reference snapshot: ${SNAPSHOT_ATTEMPTS} concurrent rebuilds in a row; send the change again`);
+  }
+
+  /** The stored snapshot; `data` is absent when it lacks a kind (an older version) or any data (too large). */
+  private async readSnapshot(): Promise<{ version: number; data?: ReferenceSnapshot } | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: referenceSnapshotKey(), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    let data: Partial<ReferenceSnapshot> = {};
+    try {
+      if (typeof out.Item.data === 'string') data = JSON.parse(out.Item.data) as Partial<ReferenceSnapshot>;
+    } catch {
+      // Unreadable: treated as incomplete, so it is built again from the items.
+    }
+    const complete = SNAPSHOT_KINDS.every((k) => Array.isArray(data?.[k]));
+    return { version: Number(out.Item.version), ...(complete ? { data: data as ReferenceSnapshot } : {}) };
+  }
+
+  private buildSnapshot(): Promise<ReferenceSnapshot> {
+    return listSnapshot(this);
+  }
+
+  /** Create (`expectedVersion` 0) or replace the snapshot at that version; a failed condition propagates. */
+  private async writeSnapshot(data: ReferenceSnapshot, expectedVersion: number): Promise<void> {
+    const bytes = snapshotBytes(data);
+    if (bytes > MAX_ITEM_BYTES) throw new ReferenceDataTooLarge(bytes);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...referenceSnapshotKey(), version: expectedVersion + 1, data: JSON.stringify(data) },
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }
+          : {
+              ConditionExpression: '#v = :v',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            }),
+      }),
+    );
+  }
+
+  /** Would the snapshot still fit one item with this entry in it? Throws `ReferenceDataTooLarge` if not. */
+  private async checkSnapshotFits(kind: SnapshotKind, entry: ReferenceSnapshot[SnapshotKind][number]): Promise<void> {
+    const base = (await this.readSnapshot())?.data ?? (await this.buildSnapshot());
+    const bytes = snapshotBytes({ ...base, [kind]: [...base[kind].filter((e) => e.id !== entry.id), entry] });
+    if (bytes > MAX_ITEM_BYTES) throw new ReferenceDataTooLarge(bytes);
+  }
+}
+
+/** DynamoDB's item size limit (400 KB, attribute names included). */
+export const MAX_ITEM_BYTES = 400 * 1024;
+const SNAPSHOT_ATTEMPTS = 5;
+
+/** Size of the snapshot item: the JSON string plus its key, version and attribute names (generously). */
+export const snapshotBytes = (data: ReferenceSnapshot): number => Buffer.byteLength(JSON.stringify(data)) + 100;
+
+/** The reference data no longer fits the one item `referenceData` reads (422: the change is not made). */
+export class ReferenceDataTooLarge extends DomainError {
+  constructor(readonly bytes: number) {
+    super(
+      'validation',
+      'reference_data_too_large',
+      `Dữ liệu danh mục (cơ quan, lĩnh vực, địa bàn, quy tắc phân loại, chính sách thời hạn, lịch) sẽ chiếm ` +
+        `${Math.ceil(bytes / 1024)} KB, vượt giới hạn ${MAX_ITEM_BYTES / 1024} KB của một bản ghi; ` +
+        'hãy bớt các mục không còn dùng rồi thử lại.',
+    );
+    this.name = 'ReferenceDataTooLarge';
   }
 }
 

@@ -6,6 +6,8 @@
  * - case:    pk=CASE#<code>  sk=CASE    Case attributes + derived index attributes below
  * - intake:  pk=<IntakeKey.key> (IDEM#… / EXT#VPCP#…)  sk=INTAKE  requestHash, code, receivedAt
  * - ref:     pk=REF#<kind>   sk=<id>    value, version, changes
+ *            pk=REF#SNAPSHOT sk=CURRENT  version, data: every item of the kinds `referenceData` loads,
+ *            without their change records, as one JSON string (one read instead of one per item)
  * - vpcp:    pk=VPCP#SYNC sk=CURSOR (the pull cursor); pk=VPCP#QUARANTINE sk=<hash of the raw item>
  *            (national items set aside as malformed, with their errors)
  * - open311: pk=OPEN311#KEYS sk=<key id>  name, salt, hash, ratePerMinute, created/revoked by and at
@@ -26,16 +28,16 @@ export const INTAKE_SK = 'INTAKE';
 /**
  * Sparse deadline index. Only cases with a running clock carry its keys, so the deadline sweep reads
  * what is due and nothing else. The partition is sharded so one hot `DUE` key does not take all writes.
+ * It projects the whole case: the sweep plans its conditional write on the copy the index returns
+ * instead of reading each due case again (a copy the index has not caught up on fails the write's
+ * version condition, and only then is that case read from the table). The price: every write to an
+ * open case also rewrites its copy here (docs/scale.md).
  */
 export const DUE_INDEX = 'due';
 export const DUE_PK = 'gsi1pk';
 export const DUE_SK = 'gsi1sk';
-/**
- * Projected next to the keys: the sweep needs only the code and the deadline, and reading them as
- * attributes (rather than parsing the sort key) returns `dueAt` exactly as the case holds it.
- */
+/** The running step's deadline as the case holds it (the sort key holds it normalised to +07:00). */
 export const DUE_AT = 'dueAt';
-export const DUE_PROJECTED = ['code', DUE_AT] as const;
 
 /** Agency queue: `<status>#<dueAt or ~>#<code>`, so a status is a key prefix and no-deadline sorts last. */
 export const AGENCY_INDEX = 'agency';
@@ -109,6 +111,7 @@ export const caseKey = (code: string): ItemKey => ({ pk: `CASE#${code}`, sk: CAS
 export const intakeItemKey = (key: string): ItemKey => ({ pk: key, sk: INTAKE_SK });
 export const referenceKey = (kind: string, id: string): ItemKey => ({ pk: `REF#${kind}`, sk: id });
 export const referencePartition = (kind: string): string => `REF#${kind}`;
+export const referenceSnapshotKey = (): ItemKey => ({ pk: 'REF#SNAPSHOT', sk: 'CURRENT' });
 export const vpcpCursorKey = (): ItemKey => ({ pk: 'VPCP#SYNC', sk: 'CURSOR' });
 export const VPCP_QUARANTINE_PARTITION = 'VPCP#QUARANTINE';
 export const vpcpQuarantineKey = (id: string): ItemKey => ({ pk: VPCP_QUARANTINE_PARTITION, sk: id });
@@ -231,7 +234,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: DUE_PK, KeyType: 'HASH' },
           { AttributeName: DUE_SK, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DUE_PROJECTED] },
+        Projection: { ProjectionType: 'ALL' },
       },
       {
         IndexName: AGENCY_INDEX,

@@ -8,7 +8,14 @@ import type { Agency, Category, Locality } from '../domain/directory.ts';
 import type { TransitionContext } from '../domain/lifecycle.ts';
 import type { RoutingRule } from '../routing/index.ts';
 import { DEFAULT_SLA_POLICY, dueDateFor, extendDueDate, type SlaPolicy, slaPolicySchema } from '../sla/policy.ts';
-import type { CaseStore, FileStore, Mailer, ReferenceStore } from './ports.ts';
+import {
+  type CaseStore,
+  type FileStore,
+  listSnapshot,
+  type Mailer,
+  type ReferenceStore,
+  type SnapshotKind,
+} from './ports.ts';
 
 export interface AppDeps {
   cases: CaseStore;
@@ -68,21 +75,19 @@ export function invalidateReference(store: ReferenceStore): void {
 }
 
 async function loadReference(store: ReferenceStore): Promise<ReferenceData> {
-  const [agencies, categories, localities, routing, sla, years] = await Promise.all([
-    store.listReference<Agency>('agencies'),
-    store.listReference<Category>('categories'),
-    store.listReference<Locality>('localities'),
-    store.getReference<RoutingSettings>('routing-rules', 'current'),
-    store.getReference<SlaPolicy>('sla-policy', 'current'),
-    store.listReference<CalendarYear>('calendar'),
-  ]);
+  // One read where the store keeps a snapshot (DynamoStore); one list per kind otherwise.
+  const snapshot = store.referenceSnapshot ? await store.referenceSnapshot() : await listSnapshot(store);
+  const values = <T>(kind: SnapshotKind): T[] => snapshot[kind].map((e) => e.value as T);
+  const current = <T>(kind: SnapshotKind): T | undefined =>
+    snapshot[kind].find((e) => e.id === 'current')?.value as T | undefined;
+  const sla = current<SlaPolicy>('sla-policy');
   return {
-    agencies: agencies.map((i) => i.value),
-    categories: categories.map((i) => i.value),
-    localities: localities.map((i) => i.value),
-    routing: routing?.value ?? { rules: [], autoForwardThreshold: 0.6 },
-    sla: sla ? slaPolicySchema.parse(sla.value) : DEFAULT_SLA_POLICY,
-    calendar: new WorkingCalendar({ years: years.map((i) => i.value) }),
+    agencies: values<Agency>('agencies'),
+    categories: values<Category>('categories'),
+    localities: values<Locality>('localities'),
+    routing: current<RoutingSettings>('routing-rules') ?? { rules: [], autoForwardThreshold: 0.6 },
+    sla: sla ? slaPolicySchema.parse(sla) : DEFAULT_SLA_POLICY,
+    calendar: new WorkingCalendar({ years: values<CalendarYear>('calendar') }),
   };
 }
 

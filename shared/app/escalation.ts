@@ -25,12 +25,13 @@ import {
   recordDeliveries,
 } from '../domain/escalation.ts';
 import { STALE_CLAIM_MS } from '../domain/outbox.ts';
+import { log } from '../log.ts';
 import { type EscalationLadder, ladderFrom, lateness, rungsFor, scanHorizon } from '../sla/ladder.ts';
 import { actOnCase } from './case-actions.ts';
 import { type AppDeps, type ReferenceData, referenceData } from './context.ts';
 import { type CaseLine, renderDailySummary, renderDigest } from './escalation-mail.ts';
 import { isPermanent, updateCase } from './outbox.ts';
-import type { Mail, ReferenceItem } from './ports.ts';
+import type { DueEntry, Mail, ReferenceItem } from './ports.ts';
 
 /** Cases read and written at once; SES mails go one at a time (its send rate is the limit). */
 const CONCURRENCY = 8;
@@ -101,7 +102,7 @@ export async function runDeadlineScan(deps: AppDeps, now: Date): Promise<ScanRep
   const due = await deps.cases.listDue(until.toISOString());
   const errors: string[] = [];
   const plans = await mapLimit(due, CONCURRENCY, (e) =>
-    claimCase(deps, e.code, setting.ctx).catch((err: unknown) => {
+    claimCase(deps, e, setting.ctx).catch((err: unknown) => {
       errors.push(`${e.code}: ${describe(err)}`);
       return undefined;
     }),
@@ -122,10 +123,17 @@ export async function runDeadlineScan(deps: AppDeps, now: Date): Promise<ScanRep
   };
 }
 
-/** Plan and write one case; a lost race re-reads, so the plan always sees the winner's claims. */
-async function claimCase(deps: AppDeps, code: string, ctx: EscalationContext): Promise<EscalationPlan | undefined> {
+/**
+ * Plan and write one case; a lost race re-reads, so the plan always sees the winner's claims.
+ * The first plan uses the copy the due index returned, when it has one: a copy the index had not
+ * caught up on fails the write's version condition like any lost race, and the case is read then.
+ * A stale copy with nothing to do writes nothing; the next run sees the case as it is.
+ */
+async function claimCase(deps: AppDeps, due: DueEntry, ctx: EscalationContext): Promise<EscalationPlan | undefined> {
+  let indexed = due.indexed;
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-    const current = await deps.cases.get(code);
+    const current = indexed ?? (await deps.cases.get(due.code));
+    indexed = undefined;
     if (!current) return undefined;
     const plan = planEscalation(current, ctx);
     if (plan.next === current) return plan;
@@ -136,7 +144,7 @@ async function claimCase(deps: AppDeps, code: string, ctx: EscalationContext): P
       if (!(e instanceof VersionConflict)) throw e;
     }
   }
-  throw new VersionConflict(code);
+  throw new VersionConflict(due.code);
 }
 
 interface Delivery {
@@ -295,6 +303,19 @@ interface RunRecord {
  *    overdue, and escalation mails that could not be delivered.
  * 3. Send it and record the run.
  */
+/**
+ * Once a working day the reference snapshot is rebuilt from its items, so a reference write cut short
+ * between its item and the snapshot shows within a day even if no other reference write follows.
+ * A failure is logged (an alarm on error logs) and never holds back the summary.
+ */
+async function catchUpReferenceSnapshot(deps: AppDeps): Promise<void> {
+  try {
+    await deps.reference.rebuildReferenceSnapshot?.();
+  } catch (e) {
+    log('error', 'reference snapshot: daily rebuild failed', { error: describe(e) });
+  }
+}
+
 export async function sendDailySummary(deps: AppDeps, now: Date): Promise<SummaryReport> {
   const setting = await escalationSetting(deps, now);
   const { ref } = setting;
@@ -308,6 +329,7 @@ export async function sendDailySummary(deps: AppDeps, now: Date): Promise<Summar
   const runId = `daily-summary#${today}`;
   const run = await claimRun(deps, runId, now);
   if (!run) return { status: 'skipped', reason: 'already_sent' };
+  await catchUpReferenceSnapshot(deps);
   const at = toVnIso(now);
   try {
     const s = await summarise(deps, setting, now);
@@ -352,7 +374,8 @@ async function summarise(deps: AppDeps, setting: Setting, now: Date) {
   const today = vnDate(now);
   const endOfToday = new Date(Date.parse(`${addDays(today, 1)}T00:00:00+07:00`) - 1);
   const entries = await deps.cases.listDue(endOfToday.toISOString());
-  const cases = await mapLimit(entries, CONCURRENCY, (e) => deps.cases.get(e.code));
+  // The index's copy is enough for a summary (it lags the table by moments); read only without one.
+  const cases = await mapLimit(entries, CONCURRENCY, async (e) => e.indexed ?? (await deps.cases.get(e.code)));
   let dueToday = 0;
   const overdue: CaseLine[] = [];
   const undelivered: Array<{ code: string; to: string; error: string }> = [];

@@ -24,6 +24,12 @@ export interface DueEntry {
   code: string;
   /** Deadline of the running step (ISO, +07:00). */
   dueAt: string;
+  /**
+   * The case as the due index holds it, when the store's index carries whole cases. The index follows
+   * the table with a short delay: plan on it, but write conditionally on its version, which fails
+   * (`VersionConflict`) when the copy was stale.
+   */
+  indexed?: Case;
 }
 
 export interface CaseStore {
@@ -78,6 +84,30 @@ export const REFERENCE_KINDS = [
 ] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
+/** The kinds `referenceData` loads: a store may keep their items together in one snapshot. */
+export const SNAPSHOT_KINDS = [
+  'agencies',
+  'categories',
+  'localities',
+  'routing-rules',
+  'sla-policy',
+  'calendar',
+] as const satisfies readonly ReferenceKind[];
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+export const isSnapshotKind = (kind: ReferenceKind): kind is SnapshotKind =>
+  (SNAPSHOT_KINDS as readonly string[]).includes(kind);
+
+/** Every item of the snapshot kinds, in `listReference` order, without change records. */
+export type ReferenceSnapshot = Record<SnapshotKind, Array<{ id: string; value: unknown; version: number }>>;
+
+/** The snapshot read item by item: one list per kind (a store without a snapshot, or rebuilding one). */
+export async function listSnapshot(store: Pick<ReferenceStore, 'listReference'>): Promise<ReferenceSnapshot> {
+  const lists = await Promise.all(SNAPSHOT_KINDS.map((k) => store.listReference(k)));
+  return Object.fromEntries(
+    SNAPSHOT_KINDS.map((k, i) => [k, (lists[i] ?? []).map(({ id, value, version }) => ({ id, value, version }))]),
+  ) as ReferenceSnapshot;
+}
+
 export interface ReferenceChange {
   at: string;
   actor: string;
@@ -96,6 +126,13 @@ export interface ReferenceItem<T> {
 /** Directory, categories, rules, policies and calendar overrides, as versioned items. */
 export interface ReferenceStore {
   listReference<T>(kind: ReferenceKind): Promise<ReferenceItem<T>[]>;
+  /**
+   * Every item of {@link SNAPSHOT_KINDS} in one read. Optional: without it, `referenceData` lists
+   * each kind. A store that has it keeps the snapshot current on every `putReference` of those kinds.
+   */
+  referenceSnapshot?(): Promise<ReferenceSnapshot>;
+  /** Build the snapshot again from the items (a store that keeps one). */
+  rebuildReferenceSnapshot?(): Promise<void>;
   getReference<T>(kind: ReferenceKind, id: string): Promise<ReferenceItem<T> | undefined>;
   /**
    * Create (`expectedVersion` 0) or replace (the stored version must equal `expectedVersion`) and

@@ -14,7 +14,7 @@ import {
   TRANSIENT_PREFIX_DAYS,
   VPCP_CREDENTIALS_KEY,
 } from '../../infra/aws/stacks/data-stack.ts';
-import { PK, SK, tableDefinition } from '../../shared/adapters/table.ts';
+import { DUE_INDEX, PK, SK, tableDefinition } from '../../shared/adapters/table.ts';
 import { build, CDK_CONTEXT } from './fixture.ts';
 
 type Json = Record<string, unknown>;
@@ -53,6 +53,8 @@ describe('data stack', () => {
       expect(got?.KeySchema, gsi.IndexName).toEqual(gsi.KeySchema);
       expect(got?.Projection, gsi.IndexName).toEqual(gsi.Projection);
     }
+    // The deadline scan plans on the due index's copy of each case, so it must carry the whole case.
+    expect(byName.get(DUE_INDEX)?.Projection).toEqual({ ProjectionType: 'ALL' });
     const defs: { AttributeName: string; AttributeType: string }[] = table?.Properties.AttributeDefinitions ?? [];
     for (const attr of expected.flatMap((i) => i.KeySchema ?? [])) {
       expect(defs, attr.AttributeName).toContainEqual({ AttributeName: attr.AttributeName, AttributeType: 'S' });

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { AppDeps } from '../../../shared/app/context.ts';
 import { runDeadlineScan } from '../../../shared/app/escalation.ts';
 import type { CaseStore, Mail } from '../../../shared/app/ports.ts';
+import type { Case } from '../../../shared/domain/case.ts';
 import type { TestStack } from '../../support/stack.ts';
 import { accept, clockAt, forward, fullCase, openCase, runJob, startTriageStack, storedMails } from './support.ts';
 
@@ -129,44 +130,113 @@ describe('two scans at once', () => {
     const code = await openCase(stack, '2026-04-07T09:00:00+07:00', 'Đề nghị giải đáp thắc mắc số 7');
     await forward(stack, code, 'SO-CT', '2026-04-07T10:00:00+07:00');
     const { dueAt } = await accept(stack, code, 'SO-CT', '2026-04-07T11:00:00+07:00');
-    // Both scans' first read of the case waits for the other's: they plan from the same version,
-    // so exactly one conditional write lands and the loser re-reads and finds nothing left to claim.
+    // Both scans' read of the due index waits for the other's: they plan from the same copy of the
+    // case, so exactly one conditional write lands and the loser re-reads and finds nothing left to claim.
     let waiting: Array<() => void> = [];
     let reads = 0;
     const barrier: CaseStore = Object.create(stack.store);
+    barrier.listDue = async (until: string) => {
+      const due = await stack.store.listDue(until);
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) {
+          for (const w of waiting) w();
+          waiting = [];
+        }
+      });
+      return due;
+    };
     barrier.get = async (c: string) => {
-      const found = await stack.store.get(c);
-      if (c === code && ++reads <= 2) {
-        await new Promise<void>((resolve) => {
-          waiting.push(resolve);
-          if (waiting.length === 2) {
-            for (const w of waiting) w();
-            waiting = [];
-          }
-        });
-      }
-      return found;
+      if (c === code) reads++;
+      return stack.store.get(c);
     };
     const mails: Mail[] = [];
-    const deps: AppDeps = {
-      cases: barrier,
-      reference: stack.store,
-      mailer: {
-        send: async (m) => {
-          mails.push(m);
-          return { messageId: String(mails.length) };
-        },
-      },
-      random: () => new Uint8Array(8),
-      settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
-    };
+    const deps = scanDeps(barrier, mails);
     const reports = await Promise.all([runDeadlineScan(deps, new Date(dueAt)), runDeadlineScan(deps, new Date(dueAt))]);
-    expect(reads).toBeGreaterThanOrEqual(3); // the loser read again after its write was refused
+    expect(reads).toBeGreaterThanOrEqual(1); // the loser read the case after its write was refused
     expect(reports.map((r) => r.errors)).toEqual([[], []]);
     const about = mails.filter((m) => m.text.includes(code)).flatMap((m) => m.to);
     expect(about.sort()).toEqual(['giamdoc.sct@quangngai.example', 'kstthc@quangngai.example']);
   });
 });
+
+describe('a due index behind the table (a GSI follows writes with a delay)', () => {
+  it('plans on the copy it returns; a stale copy fails its version condition and only that case is read', async () => {
+    const fresh = await openCase(stack, '2026-07-06T09:00:00+07:00', 'Đề nghị giải đáp thắc mắc số 8');
+    const behind = await openCase(stack, '2026-07-06T09:05:00+07:00', 'Đề nghị giải đáp thắc mắc số 9');
+    const ended = await openCase(stack, '2026-07-06T09:10:00+07:00', 'Đề nghị giải đáp thắc mắc số 10');
+    for (const code of [fresh, behind, ended]) {
+      await forward(stack, code, 'SO-XD', '2026-07-06T10:00:00+07:00');
+      expect((await accept(stack, code, 'SO-XD', '2026-07-06T11:00:00+07:00')).dueAt).toBe('2026-07-20T17:00:00+07:00');
+    }
+    // What the index still shows of `behind` and `ended`: their copies before the writes below.
+    const stale = new Map<string, Case>();
+    for (const code of [behind, ended]) {
+      const c = await stack.store.get(code);
+      if (!c) throw new Error(`${code} is missing`);
+      stale.set(code, c);
+    }
+    clockAt('2026-07-08T09:00:00+07:00');
+    const b = stale.get(behind) as Case;
+    const note = { at: '2026-07-08T09:00:00+07:00', actor: 'test', action: 'noted', note: 'ghi chú' };
+    await stack.store.save({ ...b, version: b.version + 1, history: [...b.history, note] });
+    const r = await stack.api('POST', `/v1/cases/${ended}/resolve`, {
+      token: await stack.token('officer', 'SO-XD'),
+      body: { answer: 'Đã trả lời công dân bằng văn bản.', publish: false },
+    });
+    expect(r.status, r.text).toBe(200);
+
+    const gets: string[] = [];
+    const lagging: CaseStore = Object.create(stack.store);
+    lagging.listDue = async (until: string) => {
+      const due = await stack.store.listDue(until);
+      // `ended` has left the index by now; a lagging index still lists it, as it was.
+      const all = due.some((d) => d.code === ended)
+        ? due
+        : [...due, { code: ended, dueAt: '2026-07-20T17:00:00+07:00' }];
+      return all.map((d) => {
+        const copy = stale.get(d.code);
+        return copy ? { ...d, indexed: copy } : d;
+      });
+    };
+    lagging.get = async (c: string) => {
+      gets.push(c);
+      return stack.store.get(c);
+    };
+    const mails: Mail[] = [];
+    const report = await runDeadlineScan(scanDeps(lagging, mails), new Date('2026-07-20T17:00:00+07:00'));
+    expect(report.errors).toEqual([]);
+    // The fresh copy needed no read; each stale one was read once, after its write was refused.
+    expect(gets.filter((c) => c === fresh)).toEqual([]);
+    expect(gets.filter((c) => c === behind)).toEqual([behind]);
+    expect(gets.filter((c) => c === ended)).toEqual([ended]);
+    const about = (code: string) => mails.filter((m) => m.text.includes(code)).flatMap((m) => m.to);
+    expect(about(fresh).sort()).toEqual(['giamdoc.sxd@quangngai.example', 'kstthc@quangngai.example']);
+    expect(about(behind).sort()).toEqual(['giamdoc.sxd@quangngai.example', 'kstthc@quangngai.example']);
+    expect(about(ended)).toEqual([]);
+    // The write that landed was planned on the case as it is: the note made meanwhile is kept.
+    const kept = await stack.store.get(behind);
+    expect(kept?.history.map((h) => h.action)).toContain('noted');
+    expect(kept?.history.filter((h) => h.action === 'escalated')).toHaveLength(1);
+    expect((await stack.store.get(ended))?.history.some((h) => h.action === 'escalated')).toBe(false);
+  });
+});
+
+/** Scan dependencies on the stack's store, with `cases` replaced and a mailer that only collects. */
+function scanDeps(cases: CaseStore, mails: Mail[]): AppDeps {
+  return {
+    cases,
+    reference: stack.store,
+    mailer: {
+      send: async (m) => {
+        mails.push(m);
+        return { messageId: String(mails.length) };
+      },
+    },
+    random: () => new Uint8Array(8),
+    settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
+  };
+}
 
 describe('a permanent rejection', () => {
   it('is recorded as failed, shown to the coordinator, and never retried', async () => {

@@ -222,6 +222,18 @@ describe('daily summary to the VPUB coordinator', () => {
     expect(summary?.body.html).toContain('Đường &lt;b&gt;Quang Trung&lt;/b&gt;');
   });
 
+  it('also brings a reference snapshot that fell behind its items up to date', async () => {
+    // A reference write cut short between its item and the snapshot (the deferring store skips the
+    // snapshot exactly as such a write would), then the next day's summary.
+    const agency = { id: 'SO-THU', name: 'Sở Thử nghiệm', role: 'department' };
+    await stack.store
+      .deferringSnapshot()
+      .putReference('agencies', agency.id, agency, 0, 'admin', '2026-10-07T08:00:00+07:00');
+    expect((await stack.store.referenceSnapshot()).agencies.map((e) => e.id)).not.toContain(agency.id);
+    expect(await runJob(stack, 'daily-summary', '2026-10-08T07:30:00+07:00')).toMatchObject({ status: 'sent' });
+    expect((await stack.store.referenceSnapshot()).agencies.map((e) => e.id)).toContain(agency.id);
+  });
+
   it('does not send twice the same day, nor on a weekend', async () => {
     expect(await runJob(stack, 'daily-summary', '2026-10-07T07:45:00+07:00')).toEqual({
       status: 'skipped',

@@ -4,12 +4,18 @@
  * ("Data") is exercised here, including the races the conditional writes exist for.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, ensureTable } from '../../../infra/local/dynamo.ts';
-import { DynamoStore, documentClient, dynamoClient } from '../../../shared/adapters/dynamo-store.ts';
-import { DUE_SHARDS, dueShard } from '../../../shared/adapters/table.ts';
-import type { IntakeKey } from '../../../shared/app/ports.ts';
+import {
+  DynamoStore,
+  documentClient,
+  dynamoClient,
+  MAX_ITEM_BYTES,
+  ReferenceDataTooLarge,
+} from '../../../shared/adapters/dynamo-store.ts';
+import { DUE_SHARDS, dueShard, referenceSnapshotKey } from '../../../shared/adapters/table.ts';
+import { type IntakeKey, type ReferenceSnapshot, SNAPSHOT_KINDS } from '../../../shared/app/ports.ts';
 import { type Case, type CaseStatus, currentDeadline, type Deadline, STATUSES } from '../../../shared/domain/case.ts';
 import { CodeTaken, DomainError, VersionConflict } from '../../../shared/domain/errors.ts';
 import { engines } from '../../support/engines.ts';
@@ -252,7 +258,8 @@ describe.each(engines)('DynamoStore on $name', (engine) => {
       list
         .flatMap((c) => {
           const d = currentDeadline(c);
-          return d && Date.parse(d.dueAt) <= limit ? [{ code: c.code, dueAt: d.dueAt }] : [];
+          // The index projects the whole case: each entry carries it as stored.
+          return d && Date.parse(d.dueAt) <= limit ? [{ code: c.code, dueAt: d.dueAt, indexed: c }] : [];
         })
         .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || (a.code < b.code ? -1 : 1));
 
@@ -268,7 +275,8 @@ describe.each(engines)('DynamoStore on $name', (engine) => {
     const moved = open[1] as Case;
     await due.save({ ...closed, status: 'resolved', version: 2 });
     const later: Deadline = { step: 'handle', dueAt: '2026-05-01T17:00:00.000+07:00' };
-    await due.save({ ...moved, status: 'in_progress', deadlines: [later], version: 2 });
+    const movedV2: Case = { ...moved, status: 'in_progress', deadlines: [later], version: 2 };
+    await due.save(movedV2);
     const after = await due.listDue(until);
     expect(after.map((e) => e.code)).not.toContain(closed.code);
     expect(after.map((e) => e.code)).not.toContain(moved.code);
@@ -276,6 +284,7 @@ describe.each(engines)('DynamoStore on $name', (engine) => {
     expect((await due.listDue('2026-05-01T17:00:00.000+07:00')).find((e) => e.code === moved.code)).toEqual({
       code: moved.code,
       dueAt: later.dueAt,
+      indexed: movedV2,
     });
   });
 
@@ -437,5 +446,136 @@ describe.each(engines)('DynamoStore on $name', (engine) => {
     expect(list[1]?.version).toBe(3);
     expect(list[1]?.changes).toHaveLength(3);
     expect(await store.listReference('calendar')).toEqual([]);
+  });
+
+  /** What the items of the snapshot kinds say, in the snapshot's shape. */
+  async function fromItems(s: DynamoStore): Promise<ReferenceSnapshot> {
+    const lists = await Promise.all(SNAPSHOT_KINDS.map((k) => s.listReference(k)));
+    return Object.fromEntries(
+      SNAPSHOT_KINDS.map((k, i) => [k, (lists[i] ?? []).map(({ id, value, version }) => ({ id, value, version }))]),
+    ) as ReferenceSnapshot;
+  }
+
+  /** The snapshot item as stored (`undefined` when there is none). */
+  async function storedSnapshot(table: string): Promise<{ version: number; data: ReferenceSnapshot } | undefined> {
+    const out = await doc.send(new GetCommand({ TableName: table, Key: referenceSnapshotKey(), ConsistentRead: true }));
+    return out.Item ? { version: Number(out.Item.version), data: JSON.parse(String(out.Item.data)) } : undefined;
+  }
+
+  it('reference snapshot: every write of a kind referenceData loads keeps it equal to the items', async () => {
+    const table = `pakn-${++tables}`;
+    await ensureTable(admin, table);
+    const ref = new DynamoStore(doc, table);
+    const at = '2026-03-01T08:00:00.000+07:00';
+    const writes: Array<() => Promise<unknown>> = [
+      () => ref.putReference('agencies', 'SO-XD', { id: 'SO-XD', name: 'Sở Xây dựng' }, 0, 'admin', at),
+      () => ref.putReference('agencies', 'SO-TC', { id: 'SO-TC', name: 'Sở Tài chính' }, 0, 'admin', at),
+      () => ref.putReference('categories', 'dat-dai', { code: 'dat-dai', name: 'Đất đai' }, 0, 'admin', at),
+      () => ref.putReference('localities', 'X001', { code: 'X001', name: 'Phường Cẩm Thành' }, 0, 'admin', at),
+      () => ref.putReference('routing-rules', 'current', { rules: [], autoForwardThreshold: 0.7 }, 0, 'admin', at),
+      () => ref.putReference('sla-policy', 'current', { classifyWorkingDays: 1 }, 0, 'admin', at),
+      () => ref.putReference('calendar', '2027', { year: 2027, holidays: ['2027-01-01'] }, 0, 'admin', at),
+      () => ref.putReference('agencies', 'SO-XD', { id: 'SO-XD', name: 'Sở Xây dựng tỉnh' }, 1, 'admin', at),
+    ];
+    let version = 0;
+    for (const write of writes) {
+      await write();
+      const stored = await storedSnapshot(table);
+      expect(stored?.version).toBe(++version);
+      expect(stored?.data).toEqual(await fromItems(ref));
+      expect(await ref.referenceSnapshot()).toEqual(stored?.data);
+    }
+    expect((await ref.referenceSnapshot()).agencies).toEqual([
+      { id: 'SO-TC', value: { id: 'SO-TC', name: 'Sở Tài chính' }, version: 1 },
+      { id: 'SO-XD', value: { id: 'SO-XD', name: 'Sở Xây dựng tỉnh' }, version: 2 },
+    ]);
+    // A refused write, and kinds referenceData does not load, leave it as it is.
+    await expect(ref.putReference('agencies', 'SO-XD', { name: 'cũ' }, 1, 'admin', at)).rejects.toBeInstanceOf(
+      VersionConflict,
+    );
+    await ref.putReference('job-runs', 'daily-summary#2026-03-02', { status: 'sent', at }, 0, 'system', at);
+    await ref.putReference('escalation-ladder', 'current', { rungs: [] }, 0, 'admin', at);
+    expect((await storedSnapshot(table))?.version).toBe(version);
+
+    // Concurrent changes of different items: whichever rebuild lands last, every change is in it.
+    await Promise.all(
+      ['X002', 'X003', 'X004', 'X005'].map((code) =>
+        ref.putReference('localities', code, { code, name: `Xã ${code}` }, 0, 'admin', at),
+      ),
+    );
+    expect((await storedSnapshot(table))?.data).toEqual(await fromItems(ref));
+    expect((await ref.referenceSnapshot()).localities.map((l) => l.id)).toEqual([
+      'X001',
+      'X002',
+      'X003',
+      'X004',
+      'X005',
+    ]);
+  });
+
+  it('reference snapshot: missing, incomplete or behind (older data), it is built again from the items', async () => {
+    const table = `pakn-${++tables}`;
+    await ensureTable(admin, table);
+    const ref = new DynamoStore(doc, table);
+    const at = '2026-03-01T08:00:00.000+07:00';
+    await ref.putReference('agencies', 'SO-XD', { id: 'SO-XD', name: 'Sở Xây dựng' }, 0, 'admin', at);
+    await ref.putReference('categories', 'dat-dai', { code: 'dat-dai', name: 'Đất đai' }, 0, 'admin', at);
+    const expected = await fromItems(ref);
+
+    // Missing (a table written before snapshots existed): the first read builds and stores it.
+    await doc.send(new DeleteCommand({ TableName: table, Key: referenceSnapshotKey() }));
+    expect(await ref.referenceSnapshot()).toEqual(expected);
+    expect((await storedSnapshot(table))?.data).toEqual(expected);
+
+    // Written by a version that knew fewer kinds: read as missing and replaced.
+    const { calendar: _, ...older } = expected;
+    const prev = (await storedSnapshot(table))?.version ?? 0;
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...referenceSnapshotKey(), version: prev + 1, data: JSON.stringify(older) },
+      }),
+    );
+    expect(await ref.referenceSnapshot()).toEqual(expected);
+    expect(await storedSnapshot(table)).toEqual({ version: prev + 2, data: expected });
+
+    // Behind its items (a write cut short between the item and the snapshot): a rebuild, as
+    // `npm run seed` does on every start of the local stack, catches up.
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...referenceSnapshotKey(), version: prev + 3, data: JSON.stringify({ ...expected, agencies: [] }) },
+      }),
+    );
+    expect((await ref.referenceSnapshot()).agencies).toEqual([]);
+    await ref.rebuildReferenceSnapshot();
+    expect(await ref.referenceSnapshot()).toEqual(expected);
+  });
+
+  it('reference snapshot: a change it could not hold in one item is refused before anything is written', async () => {
+    const table = `pakn-${++tables}`;
+    await ensureTable(admin, table);
+    const ref = new DynamoStore(doc, table);
+    const at = '2026-03-01T08:00:00.000+07:00';
+    // Each item fits (its value twice, with the change record, stays under 400 KB); three do not fit together.
+    const big = (id: string) => ({ id, name: id, note: 'x'.repeat(140_000) });
+    await ref.putReference('agencies', 'A1', big('A1'), 0, 'admin', at);
+    await ref.putReference('agencies', 'A2', big('A2'), 0, 'admin', at);
+    const err = await ref.putReference('agencies', 'A3', big('A3'), 0, 'admin', at).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReferenceDataTooLarge);
+    expect((err as ReferenceDataTooLarge).bytes).toBeGreaterThan(MAX_ITEM_BYTES);
+    expect((err as DomainError).kind).toBe('validation');
+    expect(await ref.getReference('agencies', 'A3')).toBeUndefined();
+    expect((await ref.referenceSnapshot()).agencies.map((a) => a.id)).toEqual(['A1', 'A2']);
+    expect((await storedSnapshot(table))?.data).toEqual(await fromItems(ref));
+
+    // Items written around it (a seed defers the snapshot to one rebuild): the rebuild fails loudly
+    // and leaves no partial snapshot; readers then get every item, listed one by one.
+    await ref.deferringSnapshot().putReference('agencies', 'A3', big('A3'), 0, 'seed', at);
+    await expect(ref.rebuildReferenceSnapshot()).rejects.toBeInstanceOf(ReferenceDataTooLarge);
+    const raw = await doc.send(new GetCommand({ TableName: table, Key: referenceSnapshotKey(), ConsistentRead: true }));
+    expect(raw.Item?.data).toBeUndefined();
+    expect(raw.Item?.tooLargeBytes).toBeGreaterThan(MAX_ITEM_BYTES);
+    expect((await ref.referenceSnapshot()).agencies.map((a) => a.id)).toEqual(['A1', 'A2', 'A3']);
   });
 });

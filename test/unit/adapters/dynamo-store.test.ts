@@ -64,6 +64,9 @@ describe('DynamoStore error mapping (mocked client)', () => {
   });
 
   it('maps a failed condition on putReference to VersionConflict', async () => {
+    // No snapshot and no items yet: the size check before the write reads them.
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(PutCommand).rejects(conditionFailed());
     await expect(
       store.putReference('categories', 'x', { a: 1 }, 0, 'admin', '2026-03-10T08:00:00+07:00'),
@@ -84,7 +87,7 @@ describe('DynamoStore error mapping (mocked client)', () => {
     );
   });
 
-  it('listDue queries every shard of the due index (all pages) and never scans or reads case bodies', async () => {
+  it('listDue queries every shard of the due index (all pages), returns its copies, never scans or gets', async () => {
     ddb
       .on(QueryCommand)
       .callsFake((input: { ExpressionAttributeValues: Record<string, string>; ExclusiveStartKey?: unknown }) => {
@@ -106,10 +109,11 @@ describe('DynamoStore error mapping (mocked client)', () => {
         return { Items: [] };
       });
     const due = await store.listDue('2026-03-12T00:00:00+07:00');
+    // The index projects whole cases; the copy comes without the table's own attributes.
     expect(due).toEqual([
-      { code: 'A', dueAt: '2026-03-11T01:00:00Z' },
-      { code: 'B', dueAt: '2026-03-11T09:00:00.000+07:00' },
-      { code: 'C', dueAt: '2026-03-11T10:00:00+07:00' },
+      { code: 'A', dueAt: '2026-03-11T01:00:00Z', indexed: { code: 'A' } },
+      { code: 'B', dueAt: '2026-03-11T09:00:00.000+07:00', indexed: { code: 'B' } },
+      { code: 'C', dueAt: '2026-03-11T10:00:00+07:00', indexed: { code: 'C' } },
     ]);
     const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(queries).toHaveLength(DUE_SHARDS + 1);
