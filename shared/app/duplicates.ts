@@ -50,6 +50,7 @@ export async function findDuplicateCandidates(
     log('warn', 'duplicate lookup failed; the case is registered without candidates', { error: String(e) });
     return [];
   }
+  if (matches.length === 0) return [];
   const mine = bigramSet(comparableText(draft));
   const byCode = new Map<string, DuplicateCandidate>();
   for (const m of matches) {

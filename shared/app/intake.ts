@@ -64,7 +64,8 @@ export async function registerIntake(
   now: Date,
 ): Promise<IntakeResult> {
   const ref = await referenceData(deps.reference, now);
-  const requestHash = fingerprintOf(req.fingerprint);
+  // Only a keyed request is ever compared with an earlier one, so only it is hashed.
+  let requestHash: string | undefined;
   // Without a client key, a nonce still marks the case as this request's: if a write lands but its
   // answer is lost and the SDK retries it, the retry's failed condition is recognised as our own write.
   const ownKey = req.key ?? `NONCE#${Buffer.from(deps.random(12)).toString('hex')}`;
@@ -75,6 +76,7 @@ export async function registerIntake(
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS && !created; attempt++) {
     if (req.key) {
+      requestHash ??= fingerprintOf(req.fingerprint);
       const claim = await deps.cases.claimIntakeKey({
         key: req.key,
         requestHash,

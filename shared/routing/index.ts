@@ -25,6 +25,7 @@ export {
 export {
   ABBREVIATIONS,
   analyze,
+  analyzeJoined,
   BIGRAM_SEPARATOR,
   bigrams,
   containsPhrase,

@@ -11,7 +11,7 @@
  * successor; with no active successor the case goes to triage. Every decision says why, in
  * Vietnamese, for the case history.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTENT_TYPES, type ContentType, PRIORITIES, type Priority } from '../domain/case.ts';
 import { type Agency, type Category, isActiveAgency } from '../domain/directory.ts';
 

@@ -7,7 +7,7 @@
  * The rules favour precision: a false flag sends a real PAKN down the wrong road, so a complaint
  * about how an agency handles a file (even a land-dispute file) stays in scope.
  */
-import { analyze, containsPhrase, phrase, type Token } from './text.ts';
+import { analyze, analyzeJoined, phrase, sameWord, type Token } from './text.ts';
 
 export type OutOfScopeReason = 'khieu_nai' | 'to_cao' | 'tranh_chap_dan_su';
 
@@ -43,7 +43,9 @@ export const OUT_OF_SCOPE_MESSAGES: Readonly<Record<OutOfScopeReason, string>> =
   ].join(' '),
 };
 
-const phrases = (list: readonly string[]) => list.map((text) => ({ text, words: phrase(text) }));
+type PhraseList = ReadonlyArray<{ text: string; words: Token[] }>;
+
+const phrases = (list: readonly string[]): PhraseList => list.map((text) => ({ text, words: phrase(text) }));
 
 /** The sender complains against a decision or act (the word, or the request to annul a decision). */
 const COMPLAINT_ACTS = phrases([
@@ -190,8 +192,54 @@ const AGENCY_ACTS = phrases([
   'thủ tục',
 ]);
 
-const first = (tokens: readonly Token[], list: ReturnType<typeof phrases>): string | undefined =>
-  list.find((p) => containsPhrase(tokens, p.words))?.text;
+const LISTS = [
+  COMPLAINT_ACTS,
+  DENUNCIATION_ACTS,
+  CORRUPTION,
+  SANCTION_DEMANDS,
+  RULE_PROPOSALS,
+  FIRST_PERSON_ACTS,
+  PRIVATE_PARTIES,
+  PRIVATE_CLAIMS,
+  AGENCY_ACTS,
+] as const;
+
+/** Every phrase of every list under its first syllable, so a text is read once for all of them. */
+const BY_FIRST_SYLLABLE: ReadonlyMap<string, ReadonlyArray<{ list: number; at: number; words: Token[] }>> = (() => {
+  const index = new Map<string, Array<{ list: number; at: number; words: Token[] }>>();
+  for (const [l, list] of LISTS.entries()) {
+    for (const [at, { words }] of list.entries()) {
+      const head = words[0];
+      if (!head) continue;
+      const entries = index.get(head.folded) ?? [];
+      entries.push({ list: l, at, words });
+      index.set(head.folded, entries);
+    }
+  }
+  return index;
+})();
+
+/**
+ * Per list, the first phrase (in the list's order) that the tokens contain, as consecutive
+ * syllables, as `containsPhrase` (text.ts) reads them.
+ */
+function firstOfEach(tokens: readonly Token[]): Map<PhraseList, string> {
+  const best = LISTS.map(() => Number.POSITIVE_INFINITY);
+  for (let i = 0; i < tokens.length; i++) {
+    const entries = BY_FIRST_SYLLABLE.get((tokens[i] as Token).folded);
+    if (!entries) continue;
+    for (const { list, at, words } of entries) {
+      if (at >= (best[list] as number) || i + words.length > tokens.length) continue;
+      if (words.every((w, j) => sameWord(tokens[i + j] as Token, w))) best[list] = at;
+    }
+  }
+  const found = new Map<PhraseList, string>();
+  LISTS.forEach((list, l) => {
+    const text = list[best[l] as number]?.text;
+    if (text !== undefined) found.set(list, text);
+  });
+  return found;
+}
 
 const result = (reason: OutOfScopeReason, evidence: string): OutOfScope => ({
   reason,
@@ -201,21 +249,21 @@ const result = (reason: OutOfScopeReason, evidence: string): OutOfScope => ({
 
 /** Out-of-scope reason of a text, or undefined when it is a PAKN to handle. */
 export function detectOutOfScope(text: string | { title?: string; content: string }): OutOfScope | undefined {
-  const full = typeof text === 'string' ? text : `${text.title ?? ''}. ${text.content}`;
-  const tokens = analyze(full);
-  const aboutRules = first(tokens, RULE_PROPOSALS) !== undefined && first(tokens, FIRST_PERSON_ACTS) === undefined;
+  const found = firstOfEach(typeof text === 'string' ? analyze(text) : analyzeJoined([text.title ?? '', text.content]));
+  const first = (list: PhraseList): string | undefined => found.get(list);
+  const aboutRules = first(RULE_PROPOSALS) !== undefined && first(FIRST_PERSON_ACTS) === undefined;
   if (!aboutRules) {
-    const denunciation = first(tokens, DENUNCIATION_ACTS);
+    const denunciation = first(DENUNCIATION_ACTS);
     if (denunciation) return result('to_cao', denunciation);
-    const corruption = first(tokens, CORRUPTION);
-    const sanction = first(tokens, SANCTION_DEMANDS);
+    const corruption = first(CORRUPTION);
+    const sanction = first(SANCTION_DEMANDS);
     if (corruption && sanction) return result('to_cao', `${corruption} … ${sanction}`);
-    const complaint = first(tokens, COMPLAINT_ACTS);
+    const complaint = first(COMPLAINT_ACTS);
     if (complaint) return result('khieu_nai', complaint);
   }
-  const party = first(tokens, PRIVATE_PARTIES);
-  const claim = first(tokens, PRIVATE_CLAIMS);
-  if (party && claim && first(tokens, AGENCY_ACTS) === undefined) {
+  const party = first(PRIVATE_PARTIES);
+  const claim = first(PRIVATE_CLAIMS);
+  if (party && claim && first(AGENCY_ACTS) === undefined) {
     return result('tranh_chap_dan_su', `${party} … ${claim}`);
   }
   return undefined;

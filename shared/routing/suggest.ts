@@ -125,9 +125,6 @@ const variantKey = (f: Feature): string =>
     .map((s, i) => f.marks[i] || s)
     .join(BIGRAM_SEPARATOR);
 
-/** Input marks agree with a known spelling when each syllable's marks are unknown or the same. */
-const agrees = (input: Marks, known: Marks): boolean => input.every((m, i) => m === null || m === known[i]);
-
 /** Builds a model from a vocabulary (category code → terms, optionally weighted). */
 export function buildCategoryModel(
   vocabulary: Vocabulary = CATEGORY_VOCABULARY,
@@ -223,16 +220,34 @@ export function scoreCategories(input: SuggestInput, model: CategoryModel = defa
   // Per spelling: occurrences; the strongest place it was seen (title, opening, body); whether
   // any occurrence had known diacritics.
   const counts = new Map<string, { count: number; boost: number; bigram: boolean; exact: boolean }>();
+  const note = (variant: Variant, boost: number, bigram: boolean, exact: boolean) => {
+    const c = counts.get(variant.key);
+    if (c) {
+      c.count += 1;
+      c.boost = Math.max(c.boost, boost);
+      c.exact ||= exact;
+    } else counts.set(variant.key, { count: 1, boost: Math.max(1, boost), bigram, exact });
+  };
+  // The features `features()` would give, unigrams then bigrams, read in place. Input marks agree
+  // with a known spelling when each syllable's marks are unknown (null) or the same.
   const collect = (text: string, boostAt: (at: number) => number) => {
-    const { unigrams, bigrams } = features(analyze(text, model.lexicon));
-    for (const f of [...unigrams, ...bigrams]) {
-      for (const v of model.variants.get(f.folded) ?? []) {
-        if (!agrees(f.marks, v.marks)) continue;
-        const c = counts.get(v.key) ?? { count: 0, boost: 1, bigram: f.bigram, exact: false };
-        c.count += 1;
-        c.boost = Math.max(c.boost, boostAt(f.at));
-        c.exact ||= f.bigram || f.marks[0] !== null;
-        counts.set(v.key, c);
+    const tokens = analyze(text, model.lexicon);
+    const marks = tokens.map((t): string | null => (t.loose ? null : (t.marked ?? '')));
+    for (let at = 0; at < tokens.length; at++) {
+      const mark = marks[at] as string | null;
+      for (const v of model.variants.get((tokens[at] as Token).folded) ?? []) {
+        if (mark === null || mark === v.marks[0]) note(v, boostAt(at), false, mark !== null);
+      }
+    }
+    for (let at = 0; at + 1 < tokens.length; at++) {
+      const list = model.variants.get(
+        `${(tokens[at] as Token).folded}${BIGRAM_SEPARATOR}${(tokens[at + 1] as Token).folded}`,
+      );
+      if (!list) continue;
+      const a = marks[at] as string | null;
+      const b = marks[at + 1] as string | null;
+      for (const v of list) {
+        if ((a === null || a === v.marks[0]) && (b === null || b === v.marks[1])) note(v, boostAt(at), true, true);
       }
     }
   };

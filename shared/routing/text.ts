@@ -69,18 +69,25 @@ function forms(syllable: string): Token {
   return marked === folded ? { folded } : { folded, marked };
 }
 
-// Syllables repeat a lot (Vietnamese has a few thousand in common use), so their forms are kept.
-const FORMS_CACHE = new Map<string, Token>();
+// Syllables repeat a lot (Vietnamese has a few thousand in common use), so their forms are kept:
+// the exact token, its loose twin (for texts typed without diacritics) and whether it is a word.
+interface SyllableForms {
+  readonly exact: Token;
+  readonly loose: Token;
+  readonly letters: boolean;
+}
+const FORMS_CACHE = new Map<string, SyllableForms>();
 const FORMS_CACHE_LIMIT = 50_000;
 
-function cachedForms(syllable: string): Token {
-  let token = FORMS_CACHE.get(syllable);
-  if (!token) {
-    // Frozen: the same object is handed to every caller.
-    token = Object.freeze(forms(syllable));
-    if (FORMS_CACHE.size < FORMS_CACHE_LIMIT) FORMS_CACHE.set(syllable, token);
+function cachedForms(syllable: string): SyllableForms {
+  let entry = FORMS_CACHE.get(syllable);
+  if (!entry) {
+    // Frozen: the same objects are handed to every caller.
+    const exact = Object.freeze(forms(syllable));
+    entry = { exact, loose: Object.freeze({ ...exact, loose: true }), letters: /\p{L}/u.test(exact.folded) };
+    if (FORMS_CACHE.size < FORMS_CACHE_LIMIT) FORMS_CACHE.set(syllable, entry);
   }
-  return token;
+  return entry;
 }
 
 /** Canonical marked form of one lower-case syllable, or undefined when it carries no diacritics. */
@@ -94,12 +101,42 @@ export function markedForm(syllable: string): string | undefined {
  */
 const ACCENTED_SHARE = 0.25;
 
+// The syllables of the last few texts: scope detection and the category suggestion read the same
+// title and content one after the other.
+const RECENT: Array<{ text: string; syllables: readonly SyllableForms[] }> = [];
+const RECENT_LIMIT = 4;
+
+/** The syllables of a text (letters and digits, lower case, NFC) with their forms. */
+function syllablesOf(text: string): readonly SyllableForms[] {
+  const hit = RECENT.find((r) => r.text === text);
+  if (hit) return hit.syllables;
+  // As {@link normalize}, without collapsing whitespace: no syllable contains any.
+  const syllables = (
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).map(cachedForms);
+  if (RECENT.unshift({ text, syllables }) > RECENT_LIMIT) RECENT.pop();
+  return syllables;
+}
+
+/** The tokens of syllables read as one text: loose throughout when it was typed without diacritics. */
+function marked(syllables: readonly SyllableForms[]): Token[] {
+  let words = 0;
+  let withMarks = 0;
+  for (const s of syllables) {
+    if (!s.letters) continue;
+    words++;
+    if (s.exact.marked !== undefined) withMarks++;
+  }
+  const accented = withMarks >= ACCENTED_SHARE * words;
+  return syllables.map((s) => (accented ? s.exact : s.loose));
+}
+
 /** Syllables of a text with both forms. */
 export function tokenizeMarked(text: string): Token[] {
-  const tokens = (normalize(text).match(/[\p{L}\p{N}]+/gu) ?? []).map(cachedForms);
-  const words = tokens.filter((t) => /\p{L}/u.test(t.folded));
-  const accented = words.filter((t) => t.marked !== undefined).length >= ACCENTED_SHARE * words.length;
-  return accented ? tokens : tokens.map((t) => ({ ...t, loose: true }));
+  return marked(syllablesOf(text));
 }
 
 /**
@@ -282,6 +319,26 @@ export function createLexicon(unigrams: Iterable<string>, bigramFeatures: Iterab
   return { unigrams: words, bigrams: new Set(bigramFeatures), deletions };
 }
 
+// Known words one edit from an unknown token, per lexicon, in the order the lookup finds them (the
+// order breaks ties in {@link correctTypos}). Unknown tokens recur (names, places, habits of typing).
+const ONE_EDIT_CACHE = new WeakMap<Lexicon, Map<string, readonly string[]>>();
+const ONE_EDIT_CACHE_LIMIT = 20_000;
+
+function oneEditAway(token: string, lexicon: Lexicon): readonly string[] {
+  let cache = ONE_EDIT_CACHE.get(lexicon);
+  if (!cache) {
+    cache = new Map();
+    ONE_EDIT_CACHE.set(lexicon, cache);
+  }
+  let words = cache.get(token);
+  if (!words) {
+    const candidates = new Set(deletionsOf(token).flatMap((key) => lexicon.deletions.get(key) ?? []));
+    words = [...candidates].filter((candidate) => withinOneEdit(token, candidate));
+    if (cache.size < ONE_EDIT_CACHE_LIMIT) cache.set(token, words);
+  }
+  return words;
+}
+
 /** Shortest token we try to correct: shorter syllables have too many valid neighbours. */
 const MIN_TYPO_LENGTH = 3;
 
@@ -299,9 +356,7 @@ export function correctTypos(tokens: readonly Token[], lexicon: Lexicon): Token[
     const next = out[i + 1]?.folded;
     let best: string | undefined;
     let bestSupport = 0;
-    const candidates = new Set(deletionsOf(token).flatMap((key) => lexicon.deletions.get(key) ?? []));
-    for (const candidate of candidates) {
-      if (!withinOneEdit(token, candidate)) continue;
+    for (const candidate of oneEditAway(token, lexicon)) {
       const support =
         (prev !== undefined && lexicon.bigrams.has(`${prev}${BIGRAM_SEPARATOR}${candidate}`) ? 1 : 0) +
         (next !== undefined && lexicon.bigrams.has(`${candidate}${BIGRAM_SEPARATOR}${next}`) ? 1 : 0);
@@ -319,6 +374,16 @@ export function correctTypos(tokens: readonly Token[], lexicon: Lexicon): Token[
 /** Abbreviation-expanded tokens of a text, typo-corrected when a lexicon is given. */
 export function analyze(text: string, lexicon?: Lexicon): Token[] {
   const tokens = expandAbbreviations(tokenizeMarked(text));
+  return lexicon ? correctTypos(tokens, lexicon) : tokens;
+}
+
+/**
+ * `analyze(parts.join('. '))`, reading each part's syllables on its own (and so sharing them with
+ * other reads of the same part): a full stop and a space join no syllables, compose with nothing
+ * in NFC and change no letter's case, so the joined text's syllables are the parts' in sequence.
+ */
+export function analyzeJoined(parts: readonly string[], lexicon?: Lexicon): Token[] {
+  const tokens = expandAbbreviations(marked(parts.flatMap(syllablesOf)));
   return lexicon ? correctTypos(tokens, lexicon) : tokens;
 }
 

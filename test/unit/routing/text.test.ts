@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   analyze,
+  analyzeJoined,
   bigrams,
   containsPhrase,
   correctTypos,
@@ -53,6 +54,43 @@ describe('normalisation', () => {
     expect(markedForm('thuỷ')).toBe(markedForm('thủy'));
     expect(markedForm('đất')).not.toBe(markedForm('đặt'));
     expect(markedForm('xe')).toBeUndefined();
+  });
+
+  it('reads parts joined by a full stop exactly as the joined text', () => {
+    const lexicon = createLexicon(['giay', 'phep', 'lai', 'xe'], ['giay_phep', 'phep_lai', 'lai_xe']);
+    const tricky = fc.constantFrom(
+      'Σ',
+      'ΑΣ',
+      'σ',
+      '\u0301',
+      'a\u0301',
+      'Đ',
+      'gcn',
+      'sổ',
+      'đỏ',
+      'qsdđ',
+      '1 cửa',
+      '.',
+      ' ',
+      '\ufeff',
+      'İ',
+    );
+    const part = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      fc.array(tricky, { maxLength: 6 }).map((a) => a.join('')),
+    );
+    fc.assert(
+      fc.property(part, part, (a, b) => {
+        expect(analyzeJoined([a, b])).toEqual(analyze(`${a}. ${b}`));
+        expect(analyzeJoined([a, b], lexicon)).toEqual(analyze(`${a}. ${b}`, lexicon));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(analyzeJoined(['Cấp GCN', 'chậm']).map((t) => t.folded)).toEqual(
+      analyze('Cấp GCN. chậm').map((t) => t.folded),
+    );
+    // Across the join: "sổ" ending the title and "đỏ" opening the content still expand together.
+    expect(analyzeJoined(['cấp sổ', 'đỏ chậm'])).toEqual(analyze('cấp sổ. đỏ chậm'));
   });
 
   it('marks a text typed without diacritics as loose, an accented one as exact', () => {
