@@ -1,14 +1,16 @@
 /**
- * Cold-start proxy: each deployed function bundled the way the CDK bundles it (infra/aws/constructs/
- * pakn-function.ts), its size, and the time a fresh Node process takes to import it, next to
- * importing the three unbundled AWS SDK packages the usual way (the floor every handler pays).
+ * Cold-start proxy: each deployed function bundled the way the CDK bundles it (infra/aws/bundling.ts,
+ * which infra/aws/constructs/pakn-function.ts applies), its size, and the time a fresh Node process
+ * takes to import it, next to importing the three unbundled AWS SDK packages the usual way (the
+ * floor every handler pays).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { JOBS, ROUTES } from '../infra/routes.ts';
+import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from '../infra/aws/bundling.ts';
+import { JOBS, ROUTES, STORAGE_TRIGGERS } from '../infra/routes.ts';
 import { median, note, QUIET_SDK, ROOT, round, tempDir } from './support.ts';
 
 export interface ColdStart {
@@ -31,12 +33,16 @@ const LAMBDA_ENV = {
   LOG_LEVEL: 'info',
   // Only vpcp-sync reads it at cold start; the api stack sets it on that function.
   VPCP_BASE_URL: 'https://vpcp.example/api',
+  // Set on the functions FILE_ACCESS names, which build their S3 client at cold start; the rest ignore it.
+  ATTACHMENTS_BUCKET: 'pakn-attachments',
 };
-/** The CDK sets NODE_OPTIONS=--enable-source-maps on every function; the floor gets the same flag. */
-const NODE_FLAGS = ['--enable-source-maps'];
+/** The CDK sets the same NODE_OPTIONS on every function; the floor gets the same flags. */
+const NODE_FLAGS = LAMBDA_NODE_OPTIONS.split(' ');
 
-/** Every deployed function: the API's routes and the scheduled jobs. */
-export const deployedFunctions = (): string[] => [...new Set([...ROUTES.map((r) => r.fn), ...JOBS.map((j) => j.fn)])];
+/** Every deployed function: the API's routes, the scheduled jobs and the storage triggers. */
+export const deployedFunctions = (): string[] => [
+  ...new Set([...ROUTES.map((r) => r.fn), ...JOBS.map((j) => j.fn), ...STORAGE_TRIGGERS.map((t) => t.fn)]),
+];
 
 /** One import in a fresh process; milliseconds as the probe measured them. */
 function importOnce(specifiers: string[]): number {
@@ -59,22 +65,18 @@ export async function coldStart(opts: { runs: number }): Promise<ColdStart> {
   const out = await tempDir('bundles');
   try {
     note(`cold start: bundling ${fns.length} functions with esbuild`);
-    // The options NodejsFunction passes to esbuild for PaknFunction's `bundling` settings.
+    // What NodejsFunction passes to esbuild for PaknFunction's `bundling` settings: the same
+    // settings, run where the CDK runs esbuild (the project root).
     await build({
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      banner: { js: LAMBDA_BUNDLE.banner },
       entryPoints: Object.fromEntries(fns.map((fn) => [fn, handlerOf(fn)])),
       outdir: out.path,
       outExtension: { '.js': '.mjs' },
       bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
       external: [],
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      charset: 'utf8',
+      absWorkingDir: ROOT,
       tsconfig: join(ROOT, 'tsconfig.json'),
       logLevel: 'error',
     });

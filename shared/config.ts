@@ -2,7 +2,7 @@
  * The environment, parsed once with zod at start-up: a missing or malformed setting fails loudly
  * at cold start instead of deep inside a request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const schema = z.object({
   TABLE_NAME: z.string().min(1).default('pakn'),

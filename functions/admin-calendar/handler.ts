@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { appDeps } from '../../shared/adapters/deps.ts';
 import { putCalendarYear } from '../../shared/app/admin.ts';
 import { httpHandler, requireActor } from '../../shared/http/handler.ts';

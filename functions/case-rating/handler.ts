@@ -1,9 +1,11 @@
 import { appDeps } from '../../shared/adapters/deps.ts';
+import { mail } from '../../shared/adapters/mail-deps.ts';
+import { secrets } from '../../shared/adapters/secret-deps.ts';
 import { rateAsSender } from '../../shared/app/rating.ts';
 import { ratingRequest } from '../../shared/domain/rating.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 
-const deps = appDeps();
+const deps = appDeps(secrets, mail);
 
 /**
  * `POST /v1/cases/{code}/rating`: the sender rates the answer, proving who they are with the mail

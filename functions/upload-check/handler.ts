@@ -1,8 +1,9 @@
 import type { S3Event } from 'aws-lambda';
 import { appDeps } from '../../shared/adapters/deps.ts';
+import { files } from '../../shared/adapters/file-deps.ts';
 import { type CheckOutcome, checkUpload } from '../../shared/app/attachments.ts';
 
-const deps = appDeps();
+const deps = appDeps(files);
 
 /**
  * `upload-check`: S3 `ObjectCreated` under `quarantine/` on AWS (see `STORAGE_TRIGGERS` in

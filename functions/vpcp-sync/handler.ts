@@ -1,5 +1,8 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { appDeps, tableClient } from '../../shared/adapters/deps.ts';
+import { files } from '../../shared/adapters/file-deps.ts';
+import { mail } from '../../shared/adapters/mail-deps.ts';
+import { secrets } from '../../shared/adapters/secret-deps.ts';
 import { vpcpGatewayFromConfig } from '../../shared/adapters/vpcp-http.ts';
 import { DynamoVpcpStore } from '../../shared/adapters/vpcp-store.ts';
 import { type SyncReport, syncVpcp } from '../../shared/app/vpcp.ts';
@@ -9,7 +12,7 @@ import { log } from '../../shared/log.ts';
 
 const cfg = config();
 const deps: VpcpDeps = {
-  ...appDeps(),
+  ...appDeps(secrets, mail, files),
   vpcp: vpcpGatewayFromConfig(cfg),
   vpcpState: new DynamoVpcpStore(tableClient(cfg), cfg.TABLE_NAME),
 };

@@ -1,35 +1,57 @@
 /**
  * Adapters wired to the ports, built once per cold start (module scope) from the environment.
+ *
+ * Every function gets the table (cases, reference data, rate limits). Anything more it names where it
+ * is wired, and only what it names is bundled with it: `appDeps(secrets, mail, files)`, each from its
+ * own module here — `secrets` (secret-deps.ts) loads the `*_SECRET_ARN` secrets into the environment,
+ * `mail` (mail-deps.ts) the SES mailer, `files` (file-deps.ts) the attachment store. The infra tests
+ * hold each function's wiring to what its IAM grants (MAILING_FUNCTIONS, FILE_ACCESS, its secrets).
  */
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/context.ts';
-import type { RateLimiter } from '../app/ports.ts';
+import type { Mailer, RateLimiter } from '../app/ports.ts';
 import { type Config, config } from '../config.ts';
 import { DynamoStore, documentClient } from './dynamo-store.ts';
-import { localFileStoreFromConfig } from './local-files.ts';
 import { DynamoRateLimiter } from './rate-limiter.ts';
-import { S3FileStore, s3Client } from './s3-files.ts';
-import { loadSecretsIntoEnv } from './secrets.ts';
-import { SesMailer, sesClient } from './ses-mailer.ts';
 
-// Secrets (HMAC keys, VPCP credentials) arrive as Secrets Manager ARNs; resolve them once per cold
-// start, before anything reads the configuration.
-await loadSecretsIntoEnv();
+/** An optional part of the wiring: built from the configuration on first use, once per container. */
+export type Wiring = (cfg: Config) => Partial<Pick<AppDeps, 'mailer' | 'files'>>;
 
-let deps: AppDeps | undefined;
+/** The mailer of a function that does not wire `mail`: it has neither the SES client nor the permission. */
+const NO_MAILER: Mailer = {
+  send: () => Promise.reject(new Error('this function sends no mail: wire `mail` and list it in MAILING_FUNCTIONS')),
+};
 
-export function appDeps(): AppDeps {
-  if (deps) return deps;
+let base: AppDeps | undefined;
+const parts = new Map<Wiring, ReturnType<Wiring>>();
+let secretsLoaded = false;
+
+/** The ports for a handler: the table-backed ones every function has, plus the given wiring. */
+export function appDeps(...wiring: Wiring[]): AppDeps {
   const cfg = config();
+  base ??= baseDeps(cfg);
+  let deps = base;
+  for (const w of wiring) {
+    let part = parts.get(w);
+    if (!part) {
+      part = w(cfg);
+      parts.set(w, part);
+    }
+    deps = { ...deps, ...part };
+  }
+  return deps;
+}
+
+function baseDeps(cfg: Config): AppDeps {
+  // A function given a secret reads it through the configuration: without `secrets` wired it would
+  // run on quietly without (no rating links, every signed push refused). Fail the cold start instead.
+  const unread = Object.keys(process.env).filter((k) => k.endsWith('_SECRET_ARN') && process.env[k]);
+  if (unread.length > 0 && !secretsLoaded) throw new Error(`${unread.join(', ')} set, but \`secrets\` is not wired`);
   const store = new DynamoStore(tableClient(cfg), cfg.TABLE_NAME);
-  deps = {
+  return {
     cases: store,
     reference: store,
-    mailer: new SesMailer(
-      sesClient({ region: cfg.AWS_REGION, ...(cfg.SES_ENDPOINT ? { endpoint: cfg.SES_ENDPOINT } : {}) }),
-      cfg.MAIL_FROM,
-    ),
-    ...filesFromConfig(cfg),
+    mailer: NO_MAILER,
     random: (n) => randomBytes(n),
     settings: {
       provinceCode: cfg.PROVINCE_CODE,
@@ -38,21 +60,17 @@ export function appDeps(): AppDeps {
       ...nationalFiles(cfg),
     },
   };
-  return deps;
 }
 
-/** Attachments: the local directory when the local stack set one, else the bucket when deployed with one. */
-function filesFromConfig(cfg: Config): Pick<AppDeps, 'files'> {
-  const local = localFileStoreFromConfig(cfg);
-  if (local) return { files: local };
-  return cfg.ATTACHMENTS_BUCKET
-    ? { files: new S3FileStore(s3Client({ region: cfg.AWS_REGION }), cfg.ATTACHMENTS_BUCKET) }
-    : {};
+/** secret-deps.ts, once it has put the secrets into the environment. */
+export function markSecretsLoaded(): void {
+  secretsLoaded = true;
 }
 
 /** The local stack and tests rebuild the adapters after changing the environment. */
 export function resetDeps(): void {
-  deps = undefined;
+  base = undefined;
+  parts.clear();
   doc = undefined;
   limiter = undefined;
 }

@@ -6,7 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Open311Deps, Open311Key, Open311KeyStore } from '../app/open311-ports.ts';
 import { config } from '../config.ts';
-import { appDeps, rateLimiter, tableClient } from './deps.ts';
+import { appDeps, rateLimiter, tableClient, type Wiring } from './deps.ts';
 import { ifCondition, isConditionFailure } from './dynamo-store.ts';
 import { open311KeyKey, PK } from './table.ts';
 
@@ -62,11 +62,14 @@ export class DynamoOpen311KeyStore implements Open311KeyStore {
   }
 }
 
-/** The use cases' ports plus the key store, built once per cold start by the Open311 and key handlers. */
-export function open311Deps(): Open311Deps {
+/**
+ * The use cases' ports (with the given wiring, as {@link appDeps}) plus the key store, built once per
+ * cold start by the Open311 and key handlers.
+ */
+export function open311Deps(...wiring: Wiring[]): Open311Deps {
   const cfg = config();
   return {
-    ...appDeps(),
+    ...appDeps(...wiring),
     limiter: rateLimiter(),
     open311Keys: new DynamoOpen311KeyStore(tableClient(cfg), cfg.TABLE_NAME),
   };

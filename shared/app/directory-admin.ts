@@ -4,7 +4,7 @@
  * (`putReferenceItem`). A reorganisation is such a change too: an agency that stops being in force
  * hands its open cases to its successor; closed cases keep the agency they had, for the reports.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { toVnIso } from '../calendar/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Case, CaseStatus } from '../domain/case.ts';

@@ -7,7 +7,7 @@
  * dictionary to try); the per-key salt keeps two stored hashes from ever being comparable.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toVnIso } from '../calendar/index.ts';
 import type { Actor } from '../domain/actor.ts';
 import { DomainError, notFound, RateLimited } from '../domain/errors.ts';

@@ -4,7 +4,7 @@
  * shows, never the sender or their text; filing needs an API key and goes through the web channel
  * with every rule the web form has (NĐ 20/2008 Đ.7: name, address, phone or email, content, consent).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { toVnIso } from '../calendar/index.ts';
 import { type Case, type CaseStatus, currentDeadline, isFinal, isOverdue } from '../domain/case.ts';
 import { isCaseCode } from '../domain/code.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, hasRole } from '../domain/actor.ts';
 import { STATUSES } from '../domain/case.ts';
 import { isCaseCode } from '../domain/code.ts';

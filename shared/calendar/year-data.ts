@@ -3,7 +3,7 @@
  * sets the actual Tết window, nghỉ bù and swapped days. Years we have a notice for ship as JSON in
  * `./data/`; any other year falls back to {@link provisionalYear}, computed from the statute.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import data2024 from './data/2024.json' with { type: 'json' };
 import data2025 from './data/2025.json' with { type: 'json' };
 import data2026 from './data/2026.json' with { type: 'json' };

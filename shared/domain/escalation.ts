@@ -7,7 +7,7 @@
  * An escalation mail carries an `escalation` reference (step, level, the deadline it is about).
  * The deadline scan sends these as one digest per recipient per run; `deliverOutbox` leaves them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, hasRole } from './actor.ts';
 import { type Case, currentDeadline, type HistoryEntry, type OutboxMail, runningStep, type Step } from './case.ts';
 import type { Agency } from './directory.ts';

@@ -8,7 +8,7 @@
  * to VPUB in its outbox, so the change and the mail owed are one conditional write). Who may rate
  * (the signed link, the sender's contact, a hotline operator) is checked by `shared/app/rating.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { answersGiven, type Case, type HistoryEntry, type Step } from './case.ts';
 import { DomainError } from './errors.ts';
 import { type TransitionContext, withFlag } from './lifecycle.ts';

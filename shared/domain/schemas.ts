@@ -4,7 +4,7 @@
  * silently: control characters or over-long text are refused with a message naming the field.
  * Messages are Vietnamese: they are shown to citizens and staff.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ATTACHMENTS } from './attachments.ts';
 import { CONTENT_TYPES, KINDS, PRIORITIES } from './case.ts';
 import { CODE_PATTERN } from './code.ts';

@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import { appDeps } from '../adapters/deps.ts';
+import { mail } from '../adapters/mail-deps.ts';
+import { secrets } from '../adapters/secret-deps.ts';
 import { actOnCase, type Transition } from '../app/case-actions.ts';
 import { fullView } from '../app/views.ts';
 import type { Role } from '../domain/actor.ts';
@@ -14,7 +16,7 @@ export function caseActionHandler<S extends z.ZodType>(
   options: { roles: Role[]; body: S },
   transition: (input: z.output<S>) => Transition,
 ) {
-  const deps = appDeps();
+  const deps = appDeps(secrets, mail);
   return httpHandler({ access: 'jwt', roles: options.roles, body: options.body }, async (req) => {
     const c = await actOnCase(
       deps,

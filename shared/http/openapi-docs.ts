@@ -4,7 +4,7 @@
  * Vietnamese examples. Keyed `METHOD path` exactly as in `infra/routes.ts`; `openapi.ts` refuses a
  * route without an entry here and an entry without a route.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { routingSettingsInput } from '../app/directory-admin.ts';
 import { AGEING_BUCKETS } from '../app/monitor.ts';
 import {

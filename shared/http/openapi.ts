@@ -5,7 +5,7 @@
  * table, shows in the document with no other change; a route without a description, or a
  * description without a route, fails the generation (and the test that runs it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPEN311_FORMATS, type Open311Format } from '../app/open311.ts';
 import { DomainError, forbidden, invalidTransition, notFound, validationError } from '../domain/errors.ts';
 import { type Open311Error, toOpen311Xml } from './open311-format.ts';

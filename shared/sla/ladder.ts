@@ -5,7 +5,7 @@
  * in working days or working hours on the calendar, so a weekend or Tết never brings a level
  * forward: over a holiday the ladder simply waits, as the agency does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, vnDate, type WorkingCalendar } from '../calendar/index.ts';
 import { RECIPIENT_ROLES, type Rung } from '../domain/escalation.ts';
 

@@ -3,7 +3,7 @@
  * deadlines"). Administrators may replace it (`PUT /v1/admin/sla-policy`); the defaults below are
  * the legal maximum where the law sets one, and our documented defaults [D] elsewhere.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkingCalendar } from '../calendar/index.ts';
 import { toVnIso } from '../calendar/index.ts';
 import type { Case, Step } from '../domain/case.ts';

@@ -562,6 +562,34 @@ describe('ops stack: alarms and dashboard', () => {
   });
 });
 
+/**
+ * What a handler wires (shared/adapters/deps.ts) decides which SDK clients its bundle carries: each
+ * function wires exactly what its IAM lets it use, so none bundles a client it may not call and none
+ * lacks one it may.
+ */
+describe('adapters each function wires', () => {
+  const wires = (fn: string, wiring: string): boolean =>
+    handlerModuleReaches(fn, new RegExp(`from '[^']*/adapters/${wiring}\\.ts'`));
+
+  it('finds the known wiring (the checks below are not vacuous)', () => {
+    expect(['mail-deps', 'file-deps', 'secret-deps'].map((w) => wires('case-submit', w))).toEqual([true, true, true]);
+    expect(['mail-deps', 'file-deps', 'secret-deps'].map((w) => wires('case-get', w))).toEqual([false, false, false]);
+  });
+
+  it.each(fns)('%s wires the SES mailer exactly when it is a mailing function', (fn) => {
+    expect(wires(fn, 'mail-deps')).toBe(sendsMail(fn));
+  });
+
+  it.each(fns)('%s wires the attachment store exactly when FILE_ACCESS lets it into the bucket', (fn) => {
+    expect(wires(fn, 'file-deps')).toBe(fn in FILE_ACCESS);
+  });
+
+  it.each(fns)('%s loads secrets at cold start exactly when it is given some', (fn) => {
+    const given = Object.keys(envOf(built, fn)).some((k) => k.endsWith('_SECRET_ARN'));
+    expect(wires(fn, 'secret-deps')).toBe(given);
+  });
+});
+
 describe('attachment bucket access', () => {
   const bucketOutput = (): unknown => envOf(built, Object.keys(FILE_ACCESS)[0] ?? '').ATTACHMENTS_BUCKET;
   const s3Statements = (fn: string) => functionStatements(fn).filter((s) => asList(s.Action)[0]?.startsWith('s3:'));

@@ -16,6 +16,18 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from '../bundling.ts';
+
+/**
+ * The raw esbuild flags of {@link LAMBDA_BUNDLE} NodejsFunction has no property for: this aws-cdk-lib
+ * accepts `charset` but leaves it out of the esbuild command, and has no `alias` at all.
+ */
+export function lambdaEsbuildArgs(): Record<string, string | string[]> {
+  return {
+    '--charset': LAMBDA_BUNDLE.charset,
+    '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
+  };
+}
 
 /** Repository root: `infra/aws/constructs/` is three levels down. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -175,25 +187,23 @@ export class PaknFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.WARN,
       depsLockFilePath: join(root, 'package-lock.json'),
       projectRoot: root,
+      // The settings bench/cold-start.ts bundles with too (infra/aws/bundling.ts).
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); ESM output has none.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        target: LAMBDA_BUNDLE.target,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
         // Bundling the SDK pins the version we test against instead of the runtime's own copy.
         bundleAwsSDK: true,
         externalModules: [],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Vietnamese texts stay readable (and smaller) instead of \u escapes. Passed as a raw flag: this
-        // aws-cdk-lib accepts `charset` but leaves it out of the esbuild command.
-        esbuildArgs: { '--charset': 'utf8' },
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourcemap,
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+        esbuildArgs: lambdaEsbuildArgs(),
         tsconfig: join(root, 'tsconfig.json'),
       },
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         PROVINCE_CODE: props.env.provinceCode,
         MAIL_FROM: props.env.mailFrom,
         PUBLIC_BASE_URL: props.env.publicBaseUrl,

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_VPCP_SECRET } from '../../../infra/local/stack.ts';
 import { appDeps } from '../../../shared/adapters/deps.ts';
+import { files } from '../../../shared/adapters/file-deps.ts';
 import { importNationalAttachments } from '../../../shared/app/attachments.ts';
 import { signBody } from '../../../shared/http/hmac.ts';
 import { startTestStack, type TestStack } from '../../support/stack.ts';
@@ -110,7 +111,7 @@ describe('files of a national item', () => {
       { ten: 'loi.pdf', url: `${nationalOrigin}/files/down.pdf` },
     ];
     const opts = { origin: nationalOrigin, timeoutMs: 400 };
-    const report = await importNationalAttachments(appDeps(), code, dinhKem, opts, new Date());
+    const report = await importNationalAttachments(appDeps(files), code, dinhKem, opts, new Date());
 
     expect(report.attached.map((a) => a.fileName)).toEqual(['Ảnh sạt lở.jpg', 'don.pdf']);
     expect(report.rejected.map((a) => [a.fileName, a.reason])).toEqual([
@@ -148,7 +149,7 @@ describe('files of a national item', () => {
     expect(refusedLink.json.error.message).toContain('Tệp đã bị từ chối khi kiểm tra');
 
     // A later sync run calls again: nothing is added twice, passing failures are tried again.
-    const again = await importNationalAttachments(appDeps(), code, dinhKem, opts, new Date());
+    const again = await importNationalAttachments(appDeps(files), code, dinhKem, opts, new Date());
     expect([again.attached, again.rejected]).toEqual([[], []]);
     expect(again.retry.map((r) => r.ten)).toEqual(['cham.pdf', 'loi.pdf']);
     expect((await stack.api('GET', `/v1/cases/${code}`, { token: coordinator })).json.attachments).toHaveLength(7);
@@ -158,7 +159,7 @@ describe('files of a national item', () => {
     const code = await vpcpCase();
     const host = new URL(nationalOrigin).host;
     const report = await importNationalAttachments(
-      appDeps(),
+      appDeps(files),
       code,
       [
         { ten: 'a.pdf', url: `http://user:pass@${host}/files/don.pdf` },

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDeps } from '../../../shared/adapters/deps.ts';
+import { files } from '../../../shared/adapters/file-deps.ts';
 import { attachmentLink, deleteCaseFiles } from '../../../shared/app/attachments.ts';
 import { SYSTEM } from '../../../shared/domain/actor.ts';
 import { sampleWebCase, startTestStack, type TestStack } from '../../support/stack.ts';
@@ -244,7 +245,7 @@ describe('who may open a file, and for how long', () => {
 
   it('a link past its five minutes is refused by storage; an edited link too', async () => {
     const issued = await attachmentLink(
-      appDeps(),
+      appDeps(files),
       code,
       id,
       { id: 'local-officer', name: 'Cán bộ', roles: ['officer'], agencyId: OWN },
@@ -274,7 +275,7 @@ describe('who may open a file, and for how long', () => {
     const u = await upload(stack, 'can-cuoc.jpg', jpeg({ exif: exifWithGps() }).bytes);
     const c = (await submit([u.uploadId!])).json.code as string;
     const now = new Date();
-    expect(await deleteCaseFiles(appDeps(), c, SYSTEM, now)).toBe(1);
+    expect(await deleteCaseFiles(appDeps(files), c, SYSTEM, now)).toBe(1);
     expect(await whereIs(stack, u.uploadId!)).toEqual([]);
     const full = (await stack.api('GET', `/v1/cases/${c}`, { token: coordinator })).json;
     expect(full.attachments[0].status).toBe('deleted');
@@ -282,7 +283,7 @@ describe('who may open a file, and for how long', () => {
     const gone = await link(c, u.uploadId!, coordinator);
     expect(gone.status).toBe(404);
     expect(gone.json.error.message).toBe('Tệp đính kèm đã được xóa theo thời hạn lưu trữ.');
-    expect(await deleteCaseFiles(appDeps(), c, SYSTEM, now)).toBe(0);
+    expect(await deleteCaseFiles(appDeps(files), c, SYSTEM, now)).toBe(0);
   });
 
   it('the public view never shows attachments', async () => {

@@ -9,6 +9,7 @@ import {
   attachmentDisposition,
   checkDeclared,
   exifOrientation,
+  formatSize,
   inspectFile,
   MAX_ATTACHMENT_BYTES,
   sniffFamily,
@@ -53,6 +54,24 @@ describe('what the browser declares', () => {
       'Tệp "video.pdf" có dung lượng 11 MB, vượt quá giới hạn 10 MB mỗi tệp. Vui lòng giảm dung lượng (chụp lại, nén ảnh hoặc tách tệp) rồi gửi lại.',
     );
     expect(checkDeclared('x.pdf', 'application/pdf', MAX_ATTACHMENT_BYTES)).toMatchObject({ ok: true });
+  });
+
+  it('writes sizes as vi-VN does (decimal comma, thousands dot) without loading ICU at cold start', () => {
+    const icu = (bytes: number) => {
+      const mb = bytes / (1024 * 1024);
+      if (mb >= 1) return `${mb.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+      return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('vi-VN')} KB`;
+    };
+    expect([formatSize(10 * 1024 * 1024), formatSize(11_010_048), formatSize(1_048_000), formatSize(0)]).toEqual([
+      '10 MB',
+      '10,5 MB',
+      '1.023 KB',
+      '1 KB',
+    ]);
+    fc.assert(
+      fc.property(fc.nat({ max: 2 ** 40 }), (bytes) => formatSize(bytes) === icu(bytes)),
+      { numRuns: 2000 },
+    );
   });
 });
 

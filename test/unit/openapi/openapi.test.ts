@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROJECT_ROOT } from '../../../infra/aws/constructs/pakn-function.ts';
 import { ROUTES } from '../../../infra/routes.ts';
 import * as directoryAdmin from '../../../shared/app/directory-admin.ts';
