@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureTable, startDynalite } from '../../../infra/local/dynamo.ts';
 import { DynamoStore, documentClient, dynamoClient } from '../../../shared/adapters/dynamo-store.ts';
 import { DUE_AT, DUE_INDEX, tableDefinition } from '../../../shared/adapters/table.ts';
-import type { Case } from '../../../shared/domain/case.ts';
+import { aCase } from '../../support/cases.ts';
 import { engines } from '../../support/engines.ts';
 
 describe('ensureTable', () => {
@@ -51,26 +51,12 @@ describe.each(engines)('ensureTable on $name', (starter) => {
       );
       await client.send(new CreateTableCommand({ ...def, GlobalSecondaryIndexes: older }));
       const store = new DynamoStore(doc, 'older');
-      const c: Case = {
+      const c = aCase({
         code: 'QNG-26-OLD001',
-        channel: 'web',
-        status: 'received',
-        kind: 'phan_anh',
-        priority: 'normal',
         title: 'Giữ lại qua nâng cấp',
         content: 'Phản ánh ghi trước khi chỉ mục đổi phép chiếu.',
         submitter: { name: 'Lê Văn Cũ', address: 'Quảng Ngãi' },
-        receivedAt: '2026-03-10T08:15:00.000+07:00',
-        deadlines: [{ step: 'classify', dueAt: '2026-03-11T08:15:00.000+07:00' }],
-        flags: [],
-        duplicates: [],
-        outbox: [],
-        published: false,
-        returnCount: 0,
-        escalationLevel: 0,
-        version: 1,
-        history: [],
-      };
+      });
       await store.create(c);
 
       await ensureTable(client, 'older');

@@ -8,32 +8,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoStore, documentClient } from '../../../shared/adapters/dynamo-store.ts';
 import { DUE_INDEX, DUE_SHARDS, duePartition } from '../../../shared/adapters/table.ts';
-import type { Case } from '../../../shared/domain/case.ts';
 import { CodeTaken, VersionConflict } from '../../../shared/domain/errors.ts';
+import { aCase } from '../../support/cases.ts';
 
 const TABLE = 'pakn-test';
-
-const aCase = (over: Partial<Case> = {}): Case => ({
-  code: 'QNG-26-7KQ4MX',
-  channel: 'web',
-  status: 'received',
-  kind: 'phan_anh',
-  priority: 'normal',
-  title: 'Đèn đường hỏng',
-  content: 'Đèn đường trước trường học tắt đã một tuần.',
-  submitter: { name: 'Trần Văn Bình', address: 'Quảng Ngãi' },
-  receivedAt: '2026-03-10T08:15:00.000+07:00',
-  deadlines: [{ step: 'classify', dueAt: '2026-03-11T08:15:00.000+07:00' }],
-  flags: [],
-  duplicates: [],
-  outbox: [],
-  published: false,
-  returnCount: 0,
-  escalationLevel: 0,
-  version: 1,
-  history: [],
-  ...over,
-});
 
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
