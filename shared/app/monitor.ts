@@ -167,8 +167,9 @@ export function groupOverdue(
 
 /**
  * 1. List the due index up to now (cases due at or before now).
- * 2. Read those cases, a few at a time, and keep the ones still overdue (the index follows writes
- *    with a short delay, so the case itself decides).
+ * 2. Take each case as the index carries it (a store whose index holds only keys: read it, a few at a
+ *    time), and keep the ones still overdue. A view, so the index's short lag behind writes is
+ *    acceptable here; the deadline scan, which writes, checks each case's version instead.
  * 3. Group by agency and age them on the working-day calendar.
  */
 export async function overdueMonitor(
@@ -180,7 +181,7 @@ export async function overdueMonitor(
   const due = (await deps.cases.listDue(toVnIso(now))).filter((d) => Date.parse(d.dueAt) < now.getTime());
   const cases: MonitoredCase[] = [];
   for (let i = 0; i < due.length; i += READ_CONCURRENCY) {
-    const batch = await Promise.all(due.slice(i, i + READ_CONCURRENCY).map((d) => deps.cases.get(d.code)));
+    const batch = await Promise.all(due.slice(i, i + READ_CONCURRENCY).map((d) => d.indexed ?? deps.cases.get(d.code)));
     for (const c of batch) if (c) cases.push(monitored(c));
   }
   return groupOverdue(cases, now, ref, filter);

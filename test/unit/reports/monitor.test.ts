@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   bucketOf,
   groupOverdue,
@@ -97,5 +97,16 @@ describe('overdue monitor', () => {
     expect(m.total).toBe(4);
     expect(m.at).toBe(toVnIso(now));
     expect(store.calls.map((c) => c.kind)).toEqual(['due']);
+  });
+
+  it('takes the cases as the due index carries them, reading none again', async () => {
+    const store = new MemoryStore(cases);
+    const keysOnly = store.listDue.bind(store);
+    store.listDue = async (until) =>
+      (await keysOnly(until)).map((d) => ({ ...d, indexed: cases.find((c) => c.code === d.code) }));
+    const get = vi.spyOn(store, 'get');
+    const m = await overdueMonitor(store.deps, {}, now);
+    expect(m.total).toBe(4);
+    expect(get).not.toHaveBeenCalled();
   });
 });
