@@ -3,12 +3,11 @@
  * of every Query and Scan, one per item a GetItem returned), next to a full table Scan of the same
  * table. The run is the real use case on the real adapter, with a mailer that only collects.
  */
-import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../shared/adapters/dynamo-store.ts';
-import type { AppDeps } from '../shared/app/context.ts';
 import { runDeadlineScan } from '../shared/app/escalation.ts';
 import type { Mail } from '../shared/app/ports.ts';
+import { collectingDeps } from '../test/support/deps.ts';
 import { DUE_CASES, SCAN_NOW } from './dataset.ts';
 import { note, round } from './support.ts';
 
@@ -61,18 +60,7 @@ export async function deadlineScanCost(doc: DynamoDBDocumentClient, table: strin
   const { client, reads } = counting(doc);
   const store = new DynamoStore(client, table);
   const mails: Mail[] = [];
-  const deps: AppDeps = {
-    cases: store,
-    reference: store,
-    mailer: {
-      send: async (m) => {
-        mails.push(m);
-        return { messageId: String(mails.length) };
-      },
-    },
-    random: (n) => randomBytes(n),
-    settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
-  };
+  const deps = collectingDeps({ cases: store, reference: store }, mails);
   const started = performance.now();
   const report = await runDeadlineScan(deps, SCAN_NOW);
   const ms = performance.now() - started;

@@ -8,7 +8,6 @@
  * about 15 s); `PAKN_COST_CASES=100000` gives the 100,000-case figure the benchmark reports (loading
  * takes about 2 minutes; the scan reads the same 50 + 2 items).
  */
-import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -22,11 +21,11 @@ import { type Engine, ensureTable, startDynamoDbLocal } from '../../../infra/loc
 import { seedSample } from '../../../infra/local/seed.ts';
 import { DynamoStore, documentClient, dynamoClient } from '../../../shared/adapters/dynamo-store.ts';
 import { caseKey, DUE_INDEX, indexAttributes } from '../../../shared/adapters/table.ts';
-import type { AppDeps } from '../../../shared/app/context.ts';
 import { runDeadlineScan } from '../../../shared/app/escalation.ts';
 import type { Mail } from '../../../shared/app/ports.ts';
 import { toVnIso } from '../../../shared/calendar/index.ts';
 import type { Case, CaseStatus, Step } from '../../../shared/domain/case.ts';
+import { collectingDeps } from '../../support/deps.ts';
 
 const OPEN_CASES = Number(process.env.PAKN_COST_CASES ?? 10_000);
 const DUE_CASES = 50;
@@ -171,18 +170,7 @@ describe(`deadline-scan cost: ${OPEN_CASES} open cases, ${DUE_CASES} due, on Dyn
     const { client, tally, reset } = counting(doc);
     const store = new DynamoStore(client, TABLE);
     const mails: Mail[] = [];
-    const deps: AppDeps = {
-      cases: store,
-      reference: store,
-      mailer: {
-        send: async (m) => {
-          mails.push(m);
-          return { messageId: String(mails.length) };
-        },
-      },
-      random: (n) => randomBytes(n),
-      settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
-    };
+    const deps = collectingDeps({ cases: store, reference: store }, mails);
 
     const report = await runDeadlineScan(deps, NOW);
     const first = { ...tally };

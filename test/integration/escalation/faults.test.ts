@@ -10,6 +10,7 @@ import type { AppDeps } from '../../../shared/app/context.ts';
 import { runDeadlineScan } from '../../../shared/app/escalation.ts';
 import type { CaseStore, Mail } from '../../../shared/app/ports.ts';
 import type { Case } from '../../../shared/domain/case.ts';
+import { collectingDeps } from '../../support/deps.ts';
 import type { TestStack } from '../../support/stack.ts';
 import { accept, clockAt, forward, fullCase, openCase, runJob, startTriageStack, storedMails } from './support.ts';
 
@@ -223,20 +224,7 @@ describe('a due index behind the table (a GSI follows writes with a delay)', () 
 });
 
 /** Scan dependencies on the stack's store, with `cases` replaced and a mailer that only collects. */
-function scanDeps(cases: CaseStore, mails: Mail[]): AppDeps {
-  return {
-    cases,
-    reference: stack.store,
-    mailer: {
-      send: async (m) => {
-        mails.push(m);
-        return { messageId: String(mails.length) };
-      },
-    },
-    random: () => new Uint8Array(8),
-    settings: { provinceCode: 'QNG', publicBaseUrl: 'http://127.0.0.1' },
-  };
-}
+const scanDeps = (cases: CaseStore, mails: Mail[]): AppDeps => collectingDeps({ cases, reference: stack.store }, mails);
 
 describe('a permanent rejection', () => {
   it('is recorded as failed, shown to the coordinator, and never retried', async () => {
