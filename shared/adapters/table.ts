@@ -83,13 +83,12 @@ export const OUTBOX_PK = 'gsi6pk';
 export const OUTBOX_SK = 'gsi6sk';
 export const OUTBOX_PARTITION = 'OUTBOX';
 
-/** Attributes that exist only for the table's sake; a clean `Case` never carries them. */
-export const TABLE_ATTRIBUTES: readonly string[] = [
+/** The key attributes of the table and its indexes (all strings). */
+const KEY_ATTRIBUTES = [
   PK,
   SK,
   DUE_PK,
   DUE_SK,
-  DUE_AT,
   AGENCY_PK,
   AGENCY_SK,
   PERIOD_PK,
@@ -101,6 +100,9 @@ export const TABLE_ATTRIBUTES: readonly string[] = [
   OUTBOX_PK,
   OUTBOX_SK,
 ];
+
+/** Attributes that exist only for the table's sake; a clean `Case` never carries them. */
+export const TABLE_ATTRIBUTES: readonly string[] = [...KEY_ATTRIBUTES, DUE_AT];
 
 export interface ItemKey {
   pk: string;
@@ -207,22 +209,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      PK,
-      SK,
-      DUE_PK,
-      DUE_SK,
-      AGENCY_PK,
-      AGENCY_SK,
-      PERIOD_PK,
-      PERIOD_SK,
-      PHONE_PK,
-      PHONE_SK,
-      EMAIL_PK,
-      EMAIL_SK,
-      OUTBOX_PK,
-      OUTBOX_SK,
-    ].map(s),
+    AttributeDefinitions: KEY_ATTRIBUTES.map(s),
     KeySchema: [
       { AttributeName: PK, KeyType: 'HASH' },
       { AttributeName: SK, KeyType: 'RANGE' },
