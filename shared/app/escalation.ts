@@ -31,7 +31,7 @@ import { actOnCase } from './case-actions.ts';
 import { type AppDeps, type ReferenceData, referenceData } from './context.ts';
 import { type CaseLine, renderDailySummary, renderDigest } from './escalation-mail.ts';
 import { isPermanent, updateCase } from './outbox.ts';
-import type { DueEntry, Mail, ReferenceItem } from './ports.ts';
+import { type DueEntry, dueCase, type Mail, type ReferenceItem } from './ports.ts';
 
 /** Cases read and written at once; SES mails go one at a time (its send rate is the limit). */
 const CONCURRENCY = 8;
@@ -296,14 +296,6 @@ interface RunRecord {
 }
 
 /**
- * The daily summary to the VPUB coordinator desk (07:30 on working days).
- * 1. Skip a non-working day, a run before 07:30, or a day already summarised (the run is claimed
- *    with a conditional write first, so a retried or repeated trigger sends once).
- * 2. Read the due index up to the end of today: counts due today, overdue by agency, the ten most
- *    overdue, and escalation mails that could not be delivered.
- * 3. Send it and record the run.
- */
-/**
  * Once a working day the reference snapshot is rebuilt from its items, so a reference write cut short
  * between its item and the snapshot shows within a day even if no other reference write follows.
  * A failure is logged (an alarm on error logs) and never holds back the summary.
@@ -316,6 +308,14 @@ async function catchUpReferenceSnapshot(deps: AppDeps): Promise<void> {
   }
 }
 
+/**
+ * The daily summary to the VPUB coordinator desk (07:30 on working days).
+ * 1. Skip a non-working day, a run before 07:30, or a day already summarised (the run is claimed
+ *    with a conditional write first, so a retried or repeated trigger sends once).
+ * 2. Read the due index up to the end of today: counts due today, overdue by agency, the ten most
+ *    overdue, and escalation mails that could not be delivered.
+ * 3. Send it and record the run.
+ */
 export async function sendDailySummary(deps: AppDeps, now: Date): Promise<SummaryReport> {
   const setting = await escalationSetting(deps, now);
   const { ref } = setting;
@@ -374,8 +374,8 @@ async function summarise(deps: AppDeps, setting: Setting, now: Date) {
   const today = vnDate(now);
   const endOfToday = new Date(Date.parse(`${addDays(today, 1)}T00:00:00+07:00`) - 1);
   const entries = await deps.cases.listDue(endOfToday.toISOString());
-  // The index's copy is enough for a summary (it lags the table by moments); read only without one.
-  const cases = await mapLimit(entries, CONCURRENCY, async (e) => e.indexed ?? (await deps.cases.get(e.code)));
+  // The index's copy is enough for a summary (it lags the table by moments).
+  const cases = await mapLimit(entries, CONCURRENCY, (e) => dueCase(deps.cases, e));
   let dueToday = 0;
   const overdue: CaseLine[] = [];
   const undelivered: Array<{ code: string; to: string; error: string }> = [];

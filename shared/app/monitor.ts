@@ -11,6 +11,7 @@ import { type Case, currentDeadline, isOverdue } from '../domain/case.ts';
 import type { Agency } from '../domain/directory.ts';
 import { validationError } from '../domain/errors.ts';
 import { type AppDeps, referenceData } from './context.ts';
+import { dueCase } from './ports.ts';
 import { triageAgencyOf } from './reports.ts';
 
 export const AGEING_BUCKETS = ['1-3', '4-10', '>10'] as const;
@@ -181,7 +182,7 @@ export async function overdueMonitor(
   const due = (await deps.cases.listDue(toVnIso(now))).filter((d) => Date.parse(d.dueAt) < now.getTime());
   const cases: MonitoredCase[] = [];
   for (let i = 0; i < due.length; i += READ_CONCURRENCY) {
-    const batch = await Promise.all(due.slice(i, i + READ_CONCURRENCY).map((d) => d.indexed ?? deps.cases.get(d.code)));
+    const batch = await Promise.all(due.slice(i, i + READ_CONCURRENCY).map((d) => dueCase(deps.cases, d)));
     for (const c of batch) if (c) cases.push(monitored(c));
   }
   return groupOverdue(cases, now, ref, filter);

@@ -32,6 +32,10 @@ export interface DueEntry {
   indexed?: Case;
 }
 
+/** The case a due entry names, for reading: the index's copy when it carries one, else the table's. */
+export const dueCase = (cases: Pick<CaseStore, 'get'>, e: DueEntry): Promise<Case | undefined> =>
+  e.indexed ? Promise.resolve(e.indexed) : cases.get(e.code);
+
 export interface CaseStore {
   /** Store a new case (version 1). Throws `CodeTaken` when the code exists. */
   create(c: Case): Promise<void>;
