@@ -282,19 +282,9 @@ export async function attachmentLink(deps: AppDeps, code: string, attachmentId: 
   if (!a) throw notFound('Không tìm thấy tệp đính kèm.');
   if (a.status === 'rejected') throw notFound(`Tệp đã bị từ chối khi kiểm tra: ${a.reason ?? ''}`.trim());
   if (a.status === 'deleted') throw notFound('Tệp đính kèm đã được xóa theo thời hạn lưu trữ.');
-  const key = keyOf('attached', a.id);
-  if (!(await files.head(key))) throw notFound('Tệp đính kèm không còn được lưu trữ.');
-  const expiresAt = new Date(now.getTime() + LINK_SECONDS * 1000);
-  const url = await files.presignDownload(key, { fileName: a.fileName, contentType: a.contentType, expiresAt, now });
+  const link = await downloadLink(files, a, now, 'Tệp đính kèm không còn được lưu trữ.');
   log('info', 'attachment link issued', { caseCode: c.code, attachmentId: a.id, actor: actor.id });
-  return {
-    id: a.id,
-    fileName: a.fileName,
-    contentType: a.contentType,
-    size: a.size,
-    url,
-    expiresAt: toVnIso(expiresAt),
-  };
+  return link;
 }
 
 /**
@@ -309,11 +299,17 @@ export async function resultDocumentLink(deps: AppDeps, code: string, documentId
   if (!c || !isCaseCode(code)) throw notFound();
   const a = publishedResultDocuments(c).find((x) => x.id === documentId);
   if (!a) throw notFound('Không tìm thấy văn bản kết quả đã công khai.');
+  const link = await downloadLink(files, a, now, 'Văn bản kết quả không còn được lưu trữ.');
+  log('info', 'result document link issued', { caseCode: c.code, attachmentId: a.id });
+  return link;
+}
+
+/** A link to an attached file that is still stored, valid for {@link LINK_SECONDS}; `gone`: the 404's text. */
+async function downloadLink(files: FileStore, a: Attachment, now: Date, gone: string) {
   const key = keyOf('attached', a.id);
-  if (!(await files.head(key))) throw notFound('Văn bản kết quả không còn được lưu trữ.');
+  if (!(await files.head(key))) throw notFound(gone);
   const expiresAt = new Date(now.getTime() + LINK_SECONDS * 1000);
   const url = await files.presignDownload(key, { fileName: a.fileName, contentType: a.contentType, expiresAt, now });
-  log('info', 'result document link issued', { caseCode: c.code, attachmentId: a.id });
   return {
     id: a.id,
     fileName: a.fileName,
